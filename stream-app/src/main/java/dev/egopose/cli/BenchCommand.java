@@ -1,0 +1,21 @@
+package dev.egopose.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** Groups the benchmarks; each prints numbers (and JSON with {@code --json}). */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Measure throughput of the model and the preprocessing.",
+        subcommands = {})
+final class BenchCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}
