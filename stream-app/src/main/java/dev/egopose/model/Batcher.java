@@ -1,0 +1,159 @@
+package dev.egopose.model;
+
+import dev.egopose.domain.Joints3d;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Gathers the crops of concurrent callers (stream threads, headsets) into one model batch.
+ *
+ * <p>A batch closes when it holds {@code maxBatch} crops or when its first request has waited
+ * {@code maxDelay}. Each caller blocks until its own poses are back, so a stream thread returns
+ * from {@code process()} (and Kafka Streams may commit the record) only once the record is fully
+ * handled: no acknowledged record ever lives only in this batcher's memory.
+ */
+public final class Batcher implements AutoCloseable {
+    private final HandPoseModel model;
+    private final int maxBatch;
+    private final long maxDelayNanos;
+    private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+    private final Thread worker;
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong crops = new AtomicLong();
+    private final AtomicLong queueWaitNanos = new AtomicLong();
+    private volatile boolean closed;
+
+    private record Request(List<float[]> crops, long enqueuedNanos, CompletableFuture<List<Joints3d>> result) {}
+
+    /** Counters since start: batches run, crops posed, mean crops per batch, mean wait before a batch ran. */
+    public record Stats(long batches, long crops, double meanBatch, double meanQueueWaitMs) {}
+
+    public Batcher(HandPoseModel model, int maxBatch, Duration maxDelay) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("max batch must be at least 1, got " + maxBatch);
+        }
+        if (maxDelay.isNegative()) {
+            throw new IllegalArgumentException("max delay must not be negative, got " + maxDelay);
+        }
+        this.model = model;
+        this.maxBatch = maxBatch;
+        this.maxDelayNanos = maxDelay.toNanos();
+        this.worker = new Thread(this::run, "egopose-batcher-" + model.card().name());
+        this.worker.setDaemon(true);
+        this.worker.start();
+    }
+
+    /** The model's card. */
+    public ModelCard card() {
+        return model.card();
+    }
+
+    /** Poses for these crops, in order; waits for the batch they travel in. */
+    public List<Joints3d> predict(List<float[]> requestCrops) {
+        if (requestCrops.isEmpty()) {
+            return List.of();
+        }
+        if (closed) {
+            throw new IllegalStateException("batcher is closed");
+        }
+        Request request = new Request(List.copyOf(requestCrops), System.nanoTime(), new CompletableFuture<>());
+        queue.add(request);
+        if (closed && queue.remove(request)) {
+            throw new IllegalStateException("batcher is closed");
+        }
+        try {
+            return request.result().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModelException("interrupted while waiting for poses", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new ModelException("model failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    public Stats stats() {
+        long b = batches.get();
+        long c = crops.get();
+        return new Stats(b, c, b == 0 ? 0 : (double) c / b, b == 0 ? 0 : queueWaitNanos.get() / 1e6 / b);
+    }
+
+    private void run() {
+        while (!closed) {
+            List<Request> batch = new ArrayList<>();
+            try {
+                Request first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                int size = first.crops().size();
+                long deadline = first.enqueuedNanos() + maxDelayNanos;
+                while (size < maxBatch) {
+                    long left = deadline - System.nanoTime();
+                    Request next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                    size += next.crops().size();
+                }
+            } catch (InterruptedException e) {
+                fail(batch, new ModelException("batcher stopped"));
+                break;
+            }
+            runBatch(batch);
+        }
+        List<Request> left = new ArrayList<>();
+        queue.drainTo(left);
+        fail(left, new IllegalStateException("batcher is closed"));
+    }
+
+    private void runBatch(List<Request> batch) {
+        List<float[]> all = new ArrayList<>();
+        long now = System.nanoTime();
+        for (Request r : batch) {
+            all.addAll(r.crops());
+            queueWaitNanos.addAndGet(now - r.enqueuedNanos());
+        }
+        List<Joints3d> poses;
+        try {
+            poses = model.predict(all);
+        } catch (RuntimeException e) {
+            fail(batch, e);
+            return;
+        }
+        batches.incrementAndGet();
+        crops.addAndGet(all.size());
+        int offset = 0;
+        for (Request r : batch) {
+            r.result().complete(List.copyOf(poses.subList(offset, offset + r.crops().size())));
+            offset += r.crops().size();
+        }
+    }
+
+    private static void fail(List<Request> requests, RuntimeException cause) {
+        requests.forEach(r -> r.result().completeExceptionally(cause));
+    }
+
+    /** Stops the worker; callers still waiting get an exception. Does not close the model. */
+    @Override
+    public void close() {
+        closed = true;
+        worker.interrupt();
+        try {
+            worker.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
