@@ -43,6 +43,16 @@ public record RgbCalibration(Fisheye624 model, int width, int height) {
         return new RgbCalibration(model.cropAndScale(x0, y0, scale), (int) Math.rint(w), (int) Math.rint(h));
     }
 
+    /** This calibration resized by a power of two (or unchanged) to {@code w x h}; null when no such resize fits. */
+    private RgbCalibration resizedTo(int w, int h) {
+        for (double scale : new double[] {1, 0.5, 0.25, 0.125, 2}) {
+            if (w == width * scale && h == height * scale) {
+                return scale == 1 ? this : cropAndScale(0, 0, width, height, scale);
+            }
+        }
+        return null;
+    }
+
     /**
      * This calibration for a frame of {@code frameWidth x frameHeight}: itself when the sizes match;
      * Ego-Exo4D's 2880 -> 1408 rule (crop 32 px each side, halve); a resize by a power of two (1/8 to 2,
@@ -52,19 +62,16 @@ public record RgbCalibration(Fisheye624 model, int width, int height) {
      * @throws CalibrationException naming both sizes when the frame does not fit
      */
     public RgbCalibration fittedTo(int frameWidth, int frameHeight) {
-        if (frameWidth == width && frameHeight == height) {
-            return this;
-        }
-        if (width == FULL_SENSOR && height == FULL_SENSOR && frameWidth == frameHeight) {
+        if (width == FULL_SENSOR && height == FULL_SENSOR) {
             RgbCalibration recording = cropAndScale(32, 32, FULL_SENSOR - 64, FULL_SENSOR - 64, 0.5);
-            if (frameWidth <= RECORDING) {
-                return recording.fittedTo(frameWidth, frameHeight);
+            RgbCalibration fitted = recording.resizedTo(frameWidth, frameHeight);
+            if (fitted != null) {
+                return fitted;
             }
         }
-        for (double scale : new double[] {0.5, 0.25, 0.125, 2}) {
-            if (frameWidth == width * scale && frameHeight == height * scale) {
-                return cropAndScale(0, 0, width, height, scale);
-            }
+        RgbCalibration fitted = resizedTo(frameWidth, frameHeight);
+        if (fitted != null) {
+            return fitted;
         }
         throw new CalibrationException("frame is " + frameWidth + "x" + frameHeight + " but the camera-rgb calibration is for "
                 + width + "x" + height + " and cannot be rescaled to it (known: the 2880->1408 rule and resizes by powers of two)");
