@@ -1,0 +1,222 @@
+package dev.egopose.config;
+
+import dev.egopose.domain.CropMode;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Every setting of the stream processor. Sources, later ones winning: the defaults below, a
+ * properties file, environment variables ({@code EGOPOSE_} + key in upper case with dots as
+ * underscores, e.g. {@code EGOPOSE_BOOTSTRAP_SERVERS}), then command-line overrides.
+ *
+ * @param bootstrapServers    Kafka brokers ({@code bootstrap.servers})
+ * @param applicationId       Kafka Streams application id; instances with the same id share the work
+ * @param framesTopic         input topic ({@code topic.frames})
+ * @param posesTopic          output topic ({@code topic.poses})
+ * @param dlqTopic            dead-letter topic ({@code topic.dlq})
+ * @param processingGuarantee {@code exactly_once_v2} (default) or {@code at_least_once}
+ * @param streamThreads       Kafka Streams threads ({@code num.stream.threads})
+ * @param stateDir            Kafka Streams state folder ({@code state.dir}); empty = Kafka's default
+ * @param cropMode            {@code fused} (default) or {@code exact} for fisheye frames
+ * @param fusedReduction      JPEG decode scale of the fused path: 1, 2, 4 or 8
+ * @param modelDir            folder with model.pt and model.json; empty = the bundled tiny model
+ * @param device              {@code cpu}, {@code gpu} or {@code gpu:N}
+ * @param batchSizes          fixed batch shapes the model is warmed up for
+ * @param maxDelayMs          longest a crop waits for its batch to fill
+ * @param torchThreads        libtorch intra-op threads; 0 = libtorch's default
+ */
+public record Settings(
+        String bootstrapServers,
+        String applicationId,
+        String framesTopic,
+        String posesTopic,
+        String dlqTopic,
+        String processingGuarantee,
+        int streamThreads,
+        String stateDir,
+        CropMode cropMode,
+        int fusedReduction,
+        String modelDir,
+        String device,
+        int[] batchSizes,
+        int maxDelayMs,
+        int torchThreads) {
+
+    /** The defaults, as key = value (also the documented keys, in order). */
+    public static final Map<String, String> DEFAULTS = defaults();
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("bootstrap.servers", "localhost:9092");
+        d.put("application.id", "egopose");
+        d.put("topic.frames", "egopose.frames");
+        d.put("topic.poses", "egopose.poses");
+        d.put("topic.dlq", "egopose.frames.dlq");
+        d.put("processing.guarantee", "exactly_once_v2");
+        d.put("num.stream.threads", "1");
+        d.put("state.dir", "");
+        d.put("crop.mode", "fused");
+        d.put("crop.fused.reduction", "2");
+        d.put("model.dir", "");
+        d.put("model.device", "cpu");
+        d.put("model.batch.sizes", "1,2,4,8,16");
+        d.put("model.max.delay.ms", "5");
+        d.put("model.torch.threads", "0");
+        return java.util.Collections.unmodifiableMap(d);
+    }
+
+    public Settings {
+        batchSizes = batchSizes.clone();
+    }
+
+    @Override
+    public int[] batchSizes() {
+        return batchSizes.clone();
+    }
+
+    /** The largest batch the model runs. */
+    public int maxBatch() {
+        return Arrays.stream(batchSizes).max().orElseThrow();
+    }
+
+    /**
+     * Loads the settings.
+     *
+     * @param file      a properties file, or null
+     * @param env       the environment (System.getenv() in production)
+     * @param overrides key = value pairs from the command line
+     */
+    public static Settings load(Path file, Map<String, String> env, Map<String, String> overrides) {
+        Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+        Map<String, String> origin = new TreeMap<>();
+        DEFAULTS.keySet().forEach(k -> origin.put(k, "default"));
+        if (file != null) {
+            Properties props = new Properties();
+            try (Reader reader = Files.newBufferedReader(file)) {
+                props.load(reader);
+            } catch (IOException e) {
+                throw new SettingsException("cannot read settings file " + file + ": " + e.getMessage());
+            }
+            for (String key : props.stringPropertyNames()) {
+                put(values, origin, key, props.getProperty(key).trim(), "file " + file);
+            }
+        }
+        for (String key : DEFAULTS.keySet()) {
+            String envName = "EGOPOSE_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
+            String value = env.get(envName);
+            if (value != null) {
+                put(values, origin, key, value.trim(), "environment variable " + envName);
+            }
+        }
+        overrides.forEach((k, v) -> put(values, origin, k, v.trim(), "command line"));
+        return parse(values, origin);
+    }
+
+    private static void put(Map<String, String> values, Map<String, String> origin, String key, String value, String source) {
+        if (!DEFAULTS.containsKey(key)) {
+            throw new SettingsException("unknown setting '" + key + "' from " + source + "; known settings: " + String.join(", ", DEFAULTS.keySet()));
+        }
+        values.put(key, value);
+        origin.put(key, source);
+    }
+
+    private static Settings parse(Map<String, String> v, Map<String, String> origin) {
+        Parser p = new Parser(v, origin);
+        String guarantee = p.oneOf("processing.guarantee", "exactly_once_v2", "at_least_once");
+        String device = p.text("model.device");
+        if (!device.matches("cpu|gpu|gpu:\\d+")) {
+            throw p.bad("model.device", "must be cpu, gpu or gpu:N");
+        }
+        int reduction = p.integer("crop.fused.reduction", 1, 8);
+        if (Integer.bitCount(reduction) != 1) {
+            throw p.bad("crop.fused.reduction", "must be 1, 2, 4 or 8");
+        }
+        int[] sizes;
+        try {
+            sizes = Arrays.stream(p.text("model.batch.sizes").split(",")).map(String::trim).mapToInt(Integer::parseInt).sorted().distinct().toArray();
+        } catch (NumberFormatException e) {
+            throw p.bad("model.batch.sizes", "must be a comma-separated list of positive integers");
+        }
+        if (sizes.length == 0 || sizes[0] < 1 || sizes[sizes.length - 1] > 1024) {
+            throw p.bad("model.batch.sizes", "must be positive integers of at most 1024");
+        }
+        return new Settings(
+                p.text("bootstrap.servers"),
+                p.text("application.id"),
+                p.text("topic.frames"),
+                p.text("topic.poses"),
+                p.text("topic.dlq"),
+                guarantee,
+                p.integer("num.stream.threads", 1, 64),
+                v.get("state.dir"),
+                CropMode.valueOf(p.oneOf("crop.mode", "fused", "exact").toUpperCase(Locale.ROOT)),
+                reduction,
+                v.get("model.dir"),
+                device,
+                sizes,
+                p.integer("model.max.delay.ms", 0, 60_000),
+                p.integer("model.torch.threads", 0, 256));
+    }
+
+    private record Parser(Map<String, String> values, Map<String, String> origin) {
+        SettingsException bad(String key, String problem) {
+            return new SettingsException("setting " + key + " = '" + values.get(key) + "' (from " + origin.get(key) + ") " + problem);
+        }
+
+        String text(String key) {
+            String value = values.get(key);
+            if (value == null || value.isEmpty()) {
+                throw bad(key, "must not be empty");
+            }
+            return value;
+        }
+
+        int integer(String key, int min, int max) {
+            try {
+                int value = Integer.parseInt(values.get(key));
+                if (value < min || value > max) {
+                    throw bad(key, "must be between " + min + " and " + max);
+                }
+                return value;
+            } catch (NumberFormatException e) {
+                throw bad(key, "is not an integer");
+            }
+        }
+
+        String oneOf(String key, String... allowed) {
+            String value = values.get(key).toLowerCase(Locale.ROOT);
+            if (!Arrays.asList(allowed).contains(value)) {
+                throw bad(key, "must be one of " + String.join(", ", allowed));
+            }
+            return value;
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Settings s && toString().equals(s.toString());
+    }
+
+    @Override
+    public int hashCode() {
+        return toString().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Settings[bootstrap.servers=" + bootstrapServers + ", application.id=" + applicationId
+                + ", topics=" + framesTopic + "/" + posesTopic + "/" + dlqTopic + ", processing.guarantee=" + processingGuarantee
+                + ", num.stream.threads=" + streamThreads + ", state.dir=" + stateDir + ", crop.mode=" + cropMode
+                + ", crop.fused.reduction=" + fusedReduction + ", model.dir=" + modelDir + ", model.device=" + device
+                + ", model.batch.sizes=" + Arrays.toString(batchSizes) + ", model.max.delay.ms=" + maxDelayMs
+                + ", model.torch.threads=" + torchThreads + "]";
+    }
+}

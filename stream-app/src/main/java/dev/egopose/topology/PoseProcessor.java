@@ -1,0 +1,77 @@
+package dev.egopose.topology;
+
+import dev.egopose.avro.AvroMapping;
+import dev.egopose.domain.Joints3d;
+import dev.egopose.model.Batcher;
+import dev.egopose.schema.Frame;
+import dev.egopose.schema.HandPose;
+import dev.egopose.schema.HandPoses;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Runs the frame's crops through the shared batcher (waiting for its own result, so the record is
+ * fully handled before {@code process} returns) and emits the frame's poses. A frame without hands
+ * still yields a {@code HandPoses} with no hands, so consumers see every frame.
+ */
+final class PoseProcessor implements Processor<String, Object, String, Object> {
+    static final String NAME = "pose";
+    static final String SINK = "poses-sink";
+
+    private final Batcher batcher;
+    private ProcessorContext<String, Object> context;
+    private DeadLetters deadLetters;
+    private Sensor latency;
+
+    PoseProcessor(Batcher batcher) {
+        this.batcher = batcher;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.deadLetters = new DeadLetters(context, NAME);
+        this.latency = context.metrics().addLatencyRateTotalSensor("egopose", NAME, "model", Sensor.RecordingLevel.INFO);
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        CroppedFrame cropped = (CroppedFrame) record.value();
+        FrameJob job = cropped.job();
+        long start = System.nanoTime();
+        List<Joints3d> joints;
+        try {
+            joints = batcher.predict(cropped.crops().stream().map(HandCrop::tensor).toList());
+        } catch (RuntimeException e) {
+            deadLetters.reject(context, job.originalKey(), job.originalValue(), record.timestamp(),
+                    job.describe() + ": model failed: " + e.getMessage());
+            return;
+        }
+        long nanos = System.nanoTime() - start;
+        latency.record(nanos);
+        List<HandPose> hands = new ArrayList<>(joints.size());
+        for (int i = 0; i < joints.size(); i++) {
+            HandCrop crop = cropped.crops().get(i);
+            hands.add(AvroMapping.toAvro(crop.side(), joints.get(i), crop.box()));
+        }
+        Frame frame = job.frame();
+        HandPoses poses = HandPoses.newBuilder()
+                .setTakeUid(frame.getTakeUid())
+                .setTakeName(frame.getTakeName())
+                .setFrameNumber(frame.getFrameNumber())
+                .setCaptureTimeNs(frame.getCaptureTimeNs())
+                .setHands(hands)
+                .setModelId(batcher.card().modelId())
+                .setReceivedAtMs(job.receivedAtMs())
+                .setEmittedAtMs(System.currentTimeMillis())
+                .setDecodeMs(job.decodeMs())
+                .setCropMs(cropped.cropMs())
+                .setModelMs(nanos / 1e6f)
+                .build();
+        context.forward(record.withValue((Object) poses), SINK);
+    }
+}
