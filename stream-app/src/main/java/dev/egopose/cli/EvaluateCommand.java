@@ -30,10 +30,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "evaluate",
         mixinStandardHelpOptions = true,
-        description = {
-            "Score a submission JSON against an Ego-Exo4D gt_anno JSON (train/val split) with the benchmark's",
-            "MPJPE and PA-MPJPE (mm): overall (the leaderboard numbers), per hand side and per take."
-        },
+        description = "Score a submission JSON against an Ego-Exo4D gt_anno JSON (train/val split) with the benchmark's"
+                + " MPJPE and PA-MPJPE in mm: overall (the leaderboard numbers), per hand side and per take.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:scored", "1:an input file is unreadable or malformed, or an evaluated hand cannot be scored"})
 final class EvaluateCommand implements Callable<Integer> {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /** A whole gt_anno file ({@code {take_uid: {frame_number: record}}}), takes ordered by uid. Immutable. */
 public record GroundTruth(SortedMap<String, TakeAnnotation> takes) {
@@ -39,7 +40,7 @@ public record GroundTruth(SortedMap<String, TakeAnnotation> takes) {
         return (int) frames().filter(f -> f.hand(side).isEvaluated()).count();
     }
 
-    private java.util.stream.Stream<FrameAnnotation> frames() {
+    private Stream<FrameAnnotation> frames() {
         return takes.values().stream().flatMap(t -> t.frames().values().stream());
     }
 }

@@ -1,6 +1,7 @@
 package dev.egopose.eval;
 
 import dev.egopose.domain.HandSide;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -29,7 +30,7 @@ public record EvaluationReport(
         }
         TreeMap<String, List<HandError>> perTake = new TreeMap<>();
         for (HandError h : hands) {
-            perTake.computeIfAbsent(h.takeUid(), t -> new java.util.ArrayList<>()).add(h);
+            perTake.computeIfAbsent(h.takeUid(), t -> new ArrayList<>()).add(h);
         }
         TreeMap<String, Score> byTake = new TreeMap<>();
         perTake.forEach((take, list) -> byTake.put(take, Score.of(list)));

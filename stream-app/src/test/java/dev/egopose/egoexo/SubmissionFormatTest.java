@@ -141,6 +141,15 @@ class SubmissionFormatTest {
     }
 
     @Test
+    void writtenFileGetsTheFolderDefaultPermissionsNotOwnerOnly(@TempDir Path dir) throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path plain = Files.createFile(dir.resolve("plain"));
+        Path written = dir.resolve("submission.json");
+        writer.write(Submission.empty(), written);
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(written));
+    }
+
+    @Test
     void failedRenameLeavesNoTemporaryFile(@TempDir Path dir) throws IOException {
         Path target = dir.resolve("occupied");
         Files.createDirectory(target);
