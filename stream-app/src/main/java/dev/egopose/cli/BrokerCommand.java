@@ -71,8 +71,8 @@ final class BrokerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (!verbose) {
-            quietKafkaLogs();
+        if (verbose) {
+            kafkaLogsAtInfo();
         }
         PrintWriter out = spec.commandLine().getOut();
         BrokerSettings settings = (dir == null ? BrokerSettings.ephemeral() : BrokerSettings.persistent(dir)).withPort(port);
@@ -123,11 +123,12 @@ final class BrokerCommand implements Callable<Integer> {
     }
 
     /** Kafka logs hundreds of INFO lines while starting; keep its warnings only unless asked. */
-    private static void quietKafkaLogs() {
+    /** simplelogger.properties keeps Kafka at WARN; --verbose lowers it before any Kafka logger exists. */
+    private static void kafkaLogsAtInfo() {
         for (String logger : List.of("kafka", "org.apache.kafka", "state.change.logger")) {
             String key = "org.slf4j.simpleLogger.log." + logger;
             if (System.getProperty(key) == null) {
-                System.setProperty(key, "warn");
+                System.setProperty(key, "info");
             }
         }
     }

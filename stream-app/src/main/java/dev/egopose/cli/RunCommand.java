@@ -1,0 +1,38 @@
+package dev.egopose.cli;
+
+import dev.egopose.config.Settings;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code egopose run}: the stream processor alone, against a given broker, until Ctrl-C. */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the stream processor against a Kafka cluster until Ctrl-C: frames in (topic.frames),",
+            "hand poses out (topic.poses), rejected frames to topic.dlq. More instances with the same",
+            "application.id share the partitions. Settings: defaults < --config file < EGOPOSE_* environment < flags."
+        })
+final class RunCommand implements Callable<Integer> {
+    @Mixin
+    SettingsOptions settingsOptions = new SettingsOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        Settings settings = settingsOptions.load();
+        System.out.println("egopose: " + settings);
+        CountDownLatch stop = new CountDownLatch(1);
+        try (StreamApp app = StreamApp.start(settings, Duration.ofMinutes(2))) {
+            Thread hook = new Thread(stop::countDown, "egopose-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            System.out.printf("egopose: model %s on %s; %s -> %s (DLQ %s); Ctrl-C to stop%n",
+                    app.model().card().modelId(), app.model().device(),
+                    settings.framesTopic(), settings.posesTopic(), settings.dlqTopic());
+            stop.await();
+        }
+        return 0;
+    }
+}

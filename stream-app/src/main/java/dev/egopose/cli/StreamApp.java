@@ -1,0 +1,121 @@
+package dev.egopose.cli;
+
+import dev.egopose.avro.Topics;
+import dev.egopose.camera.OpenCvNative;
+import dev.egopose.camera.UndistortionMapCache;
+import dev.egopose.config.Settings;
+import dev.egopose.crop.HandCropper;
+import dev.egopose.model.Batcher;
+import dev.egopose.model.BundledModel;
+import dev.egopose.model.djl.ModelOptions;
+import dev.egopose.model.djl.TorchScriptModel;
+import dev.egopose.topology.PoseTopology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The stream processor wired from its settings: model, batcher, cropper, topology, Kafka Streams. */
+final class StreamApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamApp.class);
+
+    private final TorchScriptModel model;
+    private final Batcher batcher;
+    private final KafkaStreams streams;
+    private final Topics topics;
+
+    private StreamApp(TorchScriptModel model, Batcher batcher, KafkaStreams streams, Topics topics) {
+        this.model = model;
+        this.batcher = batcher;
+        this.streams = streams;
+        this.topics = topics;
+    }
+
+    /** Loads the model, builds the topology and starts Kafka Streams; returns once it is running. */
+    static StreamApp start(Settings settings, Duration startTimeout) {
+        OpenCvNative.load();
+        if (settings.torchThreads() > 0) {
+            TorchThreads.set(settings.torchThreads());
+        }
+        Path modelDir = settings.modelDir().isEmpty() ? BundledModel.extract() : Path.of(settings.modelDir());
+        TorchScriptModel model = TorchScriptModel.load(modelDir, new ModelOptions(settings.device(), settings.batchSizes(), 1));
+        Batcher batcher = new Batcher(model, settings.maxBatch(), Duration.ofMillis(settings.maxDelayMs()));
+        Topics topics = Topics.named(settings.framesTopic(), settings.posesTopic(), settings.dlqTopic());
+        HandCropper cropper = new HandCropper(new UndistortionMapCache(8), settings.fusedReduction());
+        KafkaStreams streams = new KafkaStreams(PoseTopology.build(topics, cropper, settings.cropMode(), batcher), properties(settings));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; replacing it", e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        StreamApp app = new StreamApp(model, batcher, streams, topics);
+        try {
+            streams.start();
+            app.awaitRunning(startTimeout);
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
+        return app;
+    }
+
+    private static Properties properties(Settings s) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, s.processingGuarantee());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.streamThreads());
+        if (!s.stateDir().isEmpty()) {
+            props.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir());
+        }
+        props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        // A model batch may take seconds on a CPU; keep the consumer in the group meanwhile.
+        props.put(StreamsConfig.consumerPrefix("max.poll.records"), 64);
+        return props;
+    }
+
+    private void awaitRunning(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (!streams.state().isRunningOrRebalancing() && streams.state() != KafkaStreams.State.CREATED) {
+                throw new IllegalStateException("Kafka Streams stopped while starting: " + streams.state());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Kafka Streams not running after " + timeout + " (state " + streams.state()
+                        + "); is the broker reachable and do the topics exist?");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting", e);
+            }
+        }
+    }
+
+    Topics topics() {
+        return topics;
+    }
+
+    TorchScriptModel model() {
+        return model;
+    }
+
+    Batcher.Stats batcherStats() {
+        return batcher.stats();
+    }
+
+    KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        batcher.close();
+        model.close();
+    }
+}
