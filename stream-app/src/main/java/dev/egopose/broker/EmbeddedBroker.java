@@ -117,6 +117,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             Properties props = serverProperties(logDir, port, controllerPort, settings.overrides());
             Path propsFile = dir.resolve("server.properties");
             writeProperties(propsFile, props, "written by egopose EmbeddedBroker; regenerated on every start");
+            long tFormat = System.nanoTime();
             if (!formatted) {
                 format(propsFile, clusterId);
             }
@@ -126,9 +127,11 @@ public final class EmbeddedBroker implements AutoCloseable {
             newState.setProperty("controller.port", Integer.toString(controllerPort));
             writeProperties(dir.resolve(STATE_FILE), newState, "egopose EmbeddedBroker: cluster id and ports, reused on restart");
 
+            long tServer = System.nanoTime();
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
             long deadlineNanos = t0 + settings.startTimeout().toNanos();
             startBounded(server, deadlineNanos, settings.startTimeout());
+            long tReady = System.nanoTime();
             String bootstrap = HOST + ":" + port;
             try {
                 awaitReady(bootstrap, deadlineNanos, settings.startTimeout());
@@ -137,8 +140,10 @@ public final class EmbeddedBroker implements AutoCloseable {
                 throw e;
             }
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            LOG.info("Kafka broker ready at {} in {} ms ({} directory {}{})", bootstrap, took.toMillis(),
-                    ephemeral ? "ephemeral" : "persistent", dir, formatted ? ", reused" : ", formatted");
+            LOG.info("Kafka broker ready at {} in {} ms (prepare {} ms, format {} ms, start {} ms, ready {} ms; {} directory {}{})",
+                    bootstrap, took.toMillis(), millis(t0, tFormat), millis(tFormat, tServer), millis(tServer, tReady),
+                    millis(tReady, t0 + took.toNanos()), ephemeral ? "ephemeral" : "persistent", dir,
+                    formatted ? ", reused" : ", formatted");
             return new EmbeddedBroker(server, dir, ephemeral, port, controllerPort, clusterId, took);
         } catch (IOException e) {
             if (ephemeral) {
@@ -388,6 +393,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Kafka broker shutdown reported: {}", e.toString());
         }
+    }
+
+    private static long millis(long fromNanos, long toNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(toNanos - fromNanos);
     }
 
     private static void deleteRecursively(Path root) {
