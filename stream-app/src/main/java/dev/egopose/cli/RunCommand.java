@@ -1,11 +1,14 @@
 package dev.egopose.cli;
 
+import dev.egopose.broker.TopicAdmin;
 import dev.egopose.config.Settings;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code egopose run}: the stream processor alone, against a given broker, until Ctrl-C. */
 @Command(
@@ -20,10 +23,16 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     SettingsOptions settingsOptions = new SettingsOptions();
 
+    @Option(names = "--partitions", defaultValue = "3", paramLabel = "N",
+            description = "Partitions of topics this command creates when they are missing (existing topics keep theirs; default: ${DEFAULT-VALUE}).")
+    int partitions;
+
     @Override
     public Integer call() throws Exception {
         Settings settings = settingsOptions.load();
         System.out.println("egopose: " + settings);
+        new TopicAdmin(settings.bootstrapServers(), Duration.ofSeconds(60))
+                .ensureTopics(partitions, List.of(settings.framesTopic(), settings.posesTopic(), settings.dlqTopic()));
         CountDownLatch stop = new CountDownLatch(1);
         try (StreamApp app = StreamApp.start(settings, Duration.ofMinutes(2))) {
             Thread hook = new Thread(stop::countDown, "egopose-shutdown");
