@@ -19,25 +19,26 @@ import org.opencv.core.Mat;
 /**
  * 10,000 crops through every path (decode, rotate, undistort, exact crop, fused crop) must not grow
  * native memory. Measured as resident set size (VmRSS of /proc/self/status) minus the committed Java
- * heap, so heap resizing does not count. A 352x352 frame (the calibration fitted to 1/4 of 1408)
+ * heap, so heap resizing does not count. A 176x176 frame (the calibration fitted to 1/8 of 1408)
  * keeps the test fast; the code path is the same as for 1408.
  */
 class NativeMemoryTest {
     private static final int CROPS = 10_000;
-    private static final long ALLOWED_GROWTH_MB = 48;
+    /** Measured: +2 to +3 MB when every Mat is released; +9 MB with one 224x224 crop Mat per fused crop left to the finaliser. */
+    private static final long ALLOWED_GROWTH_MB = 6;
 
     @Test
     void tenThousandCropsDoNotGrowNativeMemory() throws IOException {
         Path status = Path.of("/proc/self/status");
         Assumptions.assumeTrue(Files.isReadable(status), "needs Linux /proc");
         RgbCalibration calibration = CameraReference.calibration1408();
-        HandCropper cropper = new HandCropper(new UndistortionMapCache(2), 2);
+        HandCropper cropper = new HandCropper(new UndistortionMapCache(2), 1);
         Mat textured = HandCropperTest.texturedFrame();
         Mat small = new Mat();
         byte[] jpeg;
         byte[] portraitPng;
         try {
-            org.opencv.imgproc.Imgproc.resize(textured, small, new org.opencv.core.Size(352, 352), 0, 0,
+            org.opencv.imgproc.Imgproc.resize(textured, small, new org.opencv.core.Size(176, 176), 0, 0,
                     org.opencv.imgproc.Imgproc.INTER_AREA);
             jpeg = CropTestImages.encode(small, ".jpg", 90);
             org.opencv.core.Core.rotate(small, small, org.opencv.core.Core.ROTATE_90_CLOCKWISE);
