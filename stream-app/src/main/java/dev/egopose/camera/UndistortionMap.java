@@ -12,9 +12,10 @@ import org.opencv.core.Mat;
  * pixel is valid when its ray is at most {@code maxAngle} off-axis and its source lies in
  * {@code [0, W-1] x [0, H-1]}; invalid pixels come out black.
  *
- * <p>Immutable and safe to share between threads. The remap table lives in a direct buffer owned by
- * this object (freed with it by the garbage collector, not a {@code Mat}), so a cache can drop an
- * instance at any time without racing a thread that still uses it.
+ * <p>Immutable and safe to share between threads. The tables live in direct buffers owned by this
+ * object (freed with it by the garbage collector, not {@code Mat}s), so a cache can drop an instance
+ * at any time without racing a thread that still uses it; OpenCV reads them through {@code Mat}
+ * headers without copying.
  */
 public final class UndistortionMap {
     /** The benchmark's cone: rays more than 1.0 rad off-axis are black. */
@@ -25,25 +26,30 @@ public final class UndistortionMap {
     private final RgbCalibration source;
     private final PinholeCamera target;
     private final double maxAngle;
-    private final double maxRadius2;
-    private final float[] srcX;
-    private final float[] srcY;
-    private final byte[] valid;
+    /**
+     * Per target pixel: fisheye source x, y (valid or not: smooth, for resampling) and validity as 1 or 0,
+     * interleaved, so one resampling carries both.
+     */
+    private final FloatBuffer sources;
+    private final ByteBuffer sourcesBytes;
+    /** The same with invalid pixels sent {@link #OUTSIDE}: the exact path's remap table. */
     private final ByteBuffer remapTable;
+    /** 255 where valid, 0 elsewhere. */
+    private final ByteBuffer valid;
 
     private UndistortionMap(RgbCalibration source, PinholeCamera target, double maxAngle) {
         this.source = source;
         this.target = target;
         this.maxAngle = maxAngle;
         double tan = Math.tan(maxAngle);
-        this.maxRadius2 = tan * tan;
+        double maxRadius2 = tan * tan;
         int w = target.width();
         int h = target.height();
-        srcX = new float[w * h];
-        srcY = new float[w * h];
-        valid = new byte[w * h];
+        sourcesBytes = ByteBuffer.allocateDirect(w * h * 3 * Float.BYTES).order(ByteOrder.nativeOrder());
+        sources = sourcesBytes.asFloatBuffer();
         remapTable = ByteBuffer.allocateDirect(w * h * 2 * Float.BYTES).order(ByteOrder.nativeOrder());
         FloatBuffer table = remapTable.asFloatBuffer();
+        valid = ByteBuffer.allocateDirect(w * h);
         Fisheye624 model = source.model();
         double[] out = new double[2];
         for (int y = 0; y < h; y++) {
@@ -52,10 +58,11 @@ public final class UndistortionMap {
                 double a = (x - target.cx()) / target.focal();
                 model.projectNormalized(a, b, out);
                 int i = y * w + x;
-                srcX[i] = (float) out[0];
-                srcY[i] = (float) out[1];
                 boolean ok = a * a + b * b <= maxRadius2 && source.contains(out[0], out[1]);
-                valid[i] = (byte) (ok ? 255 : 0);
+                sources.put(3 * i, (float) out[0]);
+                sources.put(3 * i + 1, (float) out[1]);
+                sources.put(3 * i + 2, ok ? 1f : 0f);
+                valid.put(i, (byte) (ok ? 255 : 0));
                 table.put(2 * i, ok ? (float) out[0] : OUTSIDE);
                 table.put(2 * i + 1, ok ? (float) out[1] : OUTSIDE);
             }
@@ -89,43 +96,13 @@ public final class UndistortionMap {
 
     /** Whether target pixel (x, y) receives image content. */
     public boolean isValid(int x, int y) {
-        return valid[y * target.width() + x] != 0;
+        return valid.get(y * target.width() + x) != 0;
     }
 
     /** The fisheye source of target pixel (x, y), whether valid or not. */
     public ImagePoint sourceOf(int x, int y) {
         int i = y * target.width() + x;
-        return new ImagePoint(srcX[i], srcY[i]);
-    }
-
-    /**
-     * The fisheye source of a sub-pixel target point, bilinear in the table, into {@code out[0..1]}.
-     * Returns false (leaving {@code out} unspecified) when the point is outside the target image or
-     * the cone, or its source is outside the fisheye frame.
-     */
-    public boolean sourceOf(double x, double y, double[] out) {
-        int w = target.width();
-        int h = target.height();
-        if (!(x >= 0 && y >= 0 && x <= w - 1 && y <= h - 1)) {
-            return false;
-        }
-        double a = (x - target.cx()) / target.focal();
-        double b = (y - target.cy()) / target.focal();
-        if (a * a + b * b > maxRadius2) {
-            return false;
-        }
-        int x0 = Math.min((int) x, w - 2);
-        int y0 = Math.min((int) y, h - 2);
-        double fx = x - x0;
-        double fy = y - y0;
-        int i = y0 * w + x0;
-        double w00 = (1 - fx) * (1 - fy);
-        double w01 = fx * (1 - fy);
-        double w10 = (1 - fx) * fy;
-        double w11 = fx * fy;
-        out[0] = w00 * srcX[i] + w01 * srcX[i + 1] + w10 * srcX[i + w] + w11 * srcX[i + w + 1];
-        out[1] = w00 * srcY[i] + w01 * srcY[i + 1] + w10 * srcY[i + w] + w11 * srcY[i + w + 1];
-        return source.contains(out[0], out[1]);
+        return new ImagePoint(sources.get(3 * i), sources.get(3 * i + 1));
     }
 
     /**
@@ -138,11 +115,30 @@ public final class UndistortionMap {
         return new Mat(target.height(), target.width(), CvType.CV_32FC2, remapTable);
     }
 
-    /** A new {@code CV_8UC1} mask of the target image: 255 where valid, 0 elsewhere. Caller releases. */
-    public Mat validityMask() {
+    /**
+     * A {@code CV_32FC3} header over (source x, source y, validity 1/0) of every target pixel; the
+     * sources are given for invalid pixels too, so the table can be resampled smoothly. Same lifetime
+     * rules as {@link #remapTableView()}.
+     */
+    public Mat sourcesView() {
         OpenCvNative.load();
-        Mat mask = new Mat(target.height(), target.width(), CvType.CV_8UC1);
-        mask.put(0, 0, valid);
-        return mask;
+        return new Mat(target.height(), target.width(), CvType.CV_32FC3, sourcesBytes);
+    }
+
+    /** A {@code CV_8UC1} header over the validity mask (255 valid, 0 not). Same lifetime rules as {@link #remapTableView()}. */
+    public Mat validityView() {
+        OpenCvNative.load();
+        return new Mat(target.height(), target.width(), CvType.CV_8UC1, valid);
+    }
+
+    /** A new {@code CV_8UC1} copy of the validity mask: 255 where valid, 0 elsewhere. Caller releases. */
+    public Mat validityMask() {
+        Mat view = validityView();
+        try {
+            return view.clone();
+        } finally {
+            view.release();
+            java.lang.ref.Reference.reachabilityFence(this);
+        }
     }
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measure throughput of the model and the preprocessing.",
-        subcommands = {BenchModelCommand.class})
+        subcommands = {BenchModelCommand.class, BenchPreprocessCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -9,6 +9,7 @@ import dev.egopose.domain.HandBox;
 import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
+import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
@@ -85,7 +86,7 @@ public final class HandCropper {
         Mat image = new Mat();
         try (MatScope scope = new MatScope()) {
             Mat table = scope.add(map.remapTableView());
-            Imgproc.remap(frame, image, table, scope.mat(), Imgproc.INTER_LINEAR, org.opencv.core.Core.BORDER_CONSTANT, BLACK);
+            Imgproc.remap(frame, image, table, scope.mat(), Imgproc.INTER_LINEAR, Core.BORDER_CONSTANT, BLACK);
         } finally {
             Reference.reachabilityFence(map);
         }
@@ -142,49 +143,53 @@ public final class HandCropper {
     }
 
     /**
-     * Where a sensor-orientation, full-resolution fisheye point lies in the decoded image: rotated
-     * into storage orientation, then scaled with pixel-centre alignment, then clamped to the decoded
-     * image (the exact path samples the frame's last pixel there; OpenCV would blend in the border).
+     * Where a sensor-orientation, full-resolution fisheye point lies in the decoded image: rotated into
+     * storage orientation (portrait: sensor (x, y) is stored at (H - 1 - y, x)), then scaled with
+     * pixel-centre alignment ({@code x' = s (x + 0.5) - 0.5}). Both are affine, so one 2x4 matrix over
+     * (x, y, validity, 1).
      */
     private record Placement(FrameOrientation orientation, RgbCalibration sensor, double scaleX, double scaleY,
             int decodedWidth, int decodedHeight) {
-        void place(double xs, double ys, float[] out, int offset) {
-            double x = xs;
-            double y = ys;
+        double[] matrix() {
+            double offsetX = 0.5 * scaleX - 0.5;
+            double offsetY = 0.5 * scaleY - 0.5;
+            // columns: sensor x, sensor y, validity (ignored), 1
             if (orientation == FrameOrientation.PORTRAIT) {
-                x = sensor.height() - 1 - ys;
-                y = xs;
+                return new double[] {0, -scaleX, 0, scaleX * (sensor.height() - 1) + offsetX, scaleY, 0, 0, offsetY};
             }
-            x = scaleX * (x + 0.5) - 0.5;
-            y = scaleY * (y + 0.5) - 0.5;
-            out[offset] = (float) Math.min(Math.max(x, 0), decodedWidth - 1);
-            out[offset + 1] = (float) Math.min(Math.max(y, 0), decodedHeight - 1);
+            return new double[] {scaleX, 0, 0, offsetX, 0, scaleY, 0, offsetY};
         }
     }
 
+    /**
+     * One hand straight from the fisheye frame: the undistortion map's (source, validity) table is
+     * resampled by the crop affine (so each crop pixel knows its fisheye source), moved into the decoded
+     * image's orientation and scale, clamped to it (the exact path samples the frame's last pixel
+     * there), and sent outside where the resampled validity is below one half; then a single bilinear
+     * remap. All native, on 224x224.
+     */
     private float[] fusedCrop(Mat image, UndistortionMap map, Placement placement, HandBox box, ChannelOrder order) {
-        CropAffine affine = CropAffine.forBox(box);
-        int size = CropAffine.SIZE;
-        float[] table = new float[2 * size * size];
-        double[] source = new double[2];
-        for (int row = 0; row < size; row++) {
-            double uy = affine.sourceY(row);
-            for (int col = 0; col < size; col++) {
-                int o = 2 * (row * size + col);
-                if (map.sourceOf(affine.sourceX(col), uy, source)) {
-                    placement.place(source[0], source[1], table, o);
-                } else {
-                    table[o] = OUTSIDE;
-                    table[o + 1] = OUTSIDE;
-                }
-            }
-        }
+        Size size = new Size(CropAffine.SIZE, CropAffine.SIZE);
         try (MatScope scope = new MatScope()) {
-            Mat tableMat = scope.add(new Mat(size, size, CvType.CV_32FC2));
-            tableMat.put(0, 0, table);
+            Mat affine = scope.add(CropAffine.forBox(box).toMat());
+            Mat resampled = scope.mat();
+            Imgproc.warpAffine(scope.add(map.sourcesView()), resampled, affine, size, Imgproc.INTER_LINEAR, Core.BORDER_CONSTANT, BLACK);
+            Mat place = scope.add(new Mat(2, 4, CvType.CV_64FC1));
+            place.put(0, 0, placement.matrix());
+            Mat table = scope.mat();
+            Core.transform(resampled, table, place);
+            Core.max(table, new Scalar(0, 0), table);
+            Core.min(table, new Scalar(placement.decodedWidth() - 1, placement.decodedHeight() - 1), table);
+            Mat validity = scope.mat();
+            Core.extractChannel(resampled, validity, 2);
+            Mat invalid = scope.mat();
+            Core.compare(validity, new Scalar(0.5), invalid, Core.CMP_LT);
+            table.setTo(new Scalar(OUTSIDE, OUTSIDE), invalid);
             Mat crop = scope.mat();
-            Imgproc.remap(image, crop, tableMat, scope.mat(), Imgproc.INTER_LINEAR, org.opencv.core.Core.BORDER_CONSTANT, BLACK);
+            Imgproc.remap(image, crop, table, scope.mat(), Imgproc.INTER_LINEAR, Core.BORDER_CONSTANT, BLACK);
             return tensor.toChw(crop, order);
+        } finally {
+            Reference.reachabilityFence(map);
         }
     }
 
@@ -193,7 +198,7 @@ public final class HandCropper {
             Mat matrix = scope.add(CropAffine.forBox(box).toMat());
             Mat crop = scope.mat();
             Imgproc.warpAffine(undistorted, crop, matrix, new Size(CropAffine.SIZE, CropAffine.SIZE),
-                    Imgproc.INTER_LINEAR, org.opencv.core.Core.BORDER_CONSTANT, BLACK);
+                    Imgproc.INTER_LINEAR, Core.BORDER_CONSTANT, BLACK);
             return tensor.toChw(crop, order);
         }
     }
