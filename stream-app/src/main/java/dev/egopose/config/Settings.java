@@ -64,7 +64,7 @@ public record Settings(
         d.put("num.stream.threads", "1");
         d.put("state.dir", "");
         d.put("crop.mode", "fused");
-        d.put("crop.fused.reduction", "2");
+        d.put("crop.fused.reduction", "4");
         d.put("model.dir", "");
         d.put("model.device", "cpu");
         d.put("model.batch.sizes", "1,2,4,8,16");
