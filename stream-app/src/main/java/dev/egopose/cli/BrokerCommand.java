@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
         name = "broker",
         mixinStandardHelpOptions = true,
         description = {
-            "Run a real single-node Kafka broker (KRaft) inside this process, on 127.0.0.1 only,",
-            "create the egopose topics, print its address and run until Ctrl-C."
+            "Run a single-node Kafka broker (KRaft) in this process, on 127.0.0.1 only.",
+            "Creates the egopose topics, prints its address and runs until Ctrl-C."
         })
 final class BrokerCommand implements Callable<Integer> {
     @Spec

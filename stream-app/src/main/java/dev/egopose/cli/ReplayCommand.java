@@ -26,10 +26,10 @@ import picocli.CommandLine.Option;
         name = "replay",
         mixinStandardHelpOptions = true,
         description = {
-            "Publish the frames of a take set in the Ego-Exo4D layout to topic.frames, with the hand boxes",
-            "of its annotation. Undistorted 512x512 frames (--images = aria_img_dir), or distorted Aria frames",
-            "with --calib (a folder of per-take calibration JSONs). A missing or unreadable image is counted",
-            "and reported, never fatal. Exit status 1 if any frame could not be published."
+            "Publish a take set in the Ego-Exo4D layout as frames, with its annotation's hand boxes.",
+            "Undistorted 512x512 frames (--images = aria_img_dir), or distorted Aria frames with --calib",
+            "(a folder of per-take calibration JSONs). A missing or unreadable image is counted and",
+            "reported, never fatal. Exit status 1 if the broker refused any frame."
         })
 final class ReplayCommand implements Callable<Integer> {
     @Mixin

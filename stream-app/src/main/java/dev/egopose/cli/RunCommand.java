@@ -15,9 +15,10 @@ import picocli.CommandLine.Option;
         name = "run",
         mixinStandardHelpOptions = true,
         description = {
-            "Run the stream processor against a Kafka cluster until Ctrl-C: frames in (topic.frames),",
-            "hand poses out (topic.poses), rejected frames to topic.dlq. More instances with the same",
-            "application.id share the partitions. Settings: defaults < --config file < EGOPOSE_* environment < flags."
+            "Run the stream processor against a Kafka cluster until Ctrl-C.",
+            "Frames in (topic.frames), hand poses out (topic.poses), rejected frames to topic.dlq.",
+            "More instances with the same application.id share the partitions.",
+            "Settings: defaults < --config file < EGOPOSE_* environment < flags (see configs/egopose.properties)."
         })
 final class RunCommand implements Callable<Integer> {
     @Mixin

@@ -28,11 +28,12 @@ import picocli.CommandLine.Option;
         name = "sink",
         mixinStandardHelpOptions = true,
         description = {
-            "Consume topic.poses (from the beginning, committed transactions only) into the Ego-Exo4D",
-            "submission JSON. The file is replaced atomically at every write; a re-delivered pose overwrites",
-            "the same take/frame/hand. With --template every frame of that gt_anno file appears (hands without",
-            "a box or prediction as []) and the sink ends once every boxed hand has a pose; otherwise, and",
-            "in any case, it ends after --idle-timeout without new poses."
+            "Write the poses topic into the Ego-Exo4D submission JSON.",
+            "Reads topic.poses from the beginning (committed transactions only). The file is replaced",
+            "atomically at every write; a re-delivered pose overwrites the same take/frame/hand. With",
+            "--template every frame of that gt_anno file appears (hands without a box or prediction as [])",
+            "and the sink ends once every boxed hand has a pose; in any case it ends after --idle-timeout",
+            "without new poses."
         })
 final class SinkCommand implements Callable<Integer> {
     @Mixin
