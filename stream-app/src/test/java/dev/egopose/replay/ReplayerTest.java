@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.egopose.avro.Topic;
 import dev.egopose.avro.Topics;
 import dev.egopose.camera.OpenCvNative;
+import dev.egopose.schema.Fisheye624;
 import dev.egopose.schema.Frame;
 import dev.egopose.schema.HandBox;
 import dev.egopose.schema.HandSide;
@@ -144,6 +145,37 @@ class ReplayerTest {
         InlineImage first = assertInstanceOf(InlineImage.class, sent.get(0).getImage());
         assertEquals(ImageEncoding.JPEG, first.getEncoding());
         assertArrayEquals(Files.readAllBytes(frames.get(0).image()), bytes(first.getBytes()));
+    }
+
+    @Test
+    void distortedFramesCarryTheTakesFisheyeCalibration() throws Exception {
+        Path calib = Files.createDirectories(root.resolve("calib"));
+        // [f, cu, cv, k0..k5, p0, p1, s0..s3] for 1408x1408 (principal point near 703.5)
+        double[] params = {610.5, 705.25, 701.75, 0.39, -0.21, -0.11, 1.02, -1.39, 0.53, 0.00013, -0.00021, -0.00042, 0.00011, 0.0003, -0.00005};
+        StringBuilder list = new StringBuilder();
+        for (double p : params) {
+            list.append(list.length() == 0 ? "" : ", ").append(p);
+        }
+        Files.writeString(calib.resolve("upenn_0710_Guitar_1_6.json"),
+                "{\"Label\": \"camera-rgb\", \"Projection\": {\"Name\": \"FisheyeRadTanThinPrism\", \"Params\": [" + list + "]}}");
+        // take_b has no calibration file: counted and reported, not fatal
+        TakeSet set = TakeSet.open(anno, images, null, calib);
+        assertTrue(set.distorted());
+        MockProducer<String, Frame> producer = producer(true);
+
+        ReplayReport report = new Replayer(producer, FRAMES, 0, false).replay(set, set.frames(Set.of(), 0), n -> { });
+
+        assertEquals(2, report.published());
+        assertEquals(1, report.missingImages());
+        assertTrue(report.problems().get(0).contains("take " + TAKE_B + " frame 2"), report.problems().get(0));
+        assertTrue(report.problems().get(0).contains("take_b.json"), report.problems().get(0));
+        List<Double> expected = java.util.Arrays.stream(params).boxed().toList();
+        for (Frame f : values(producer)) {
+            Fisheye624 camera = assertInstanceOf(Fisheye624.class, f.getCamera());
+            assertEquals(expected, camera.getParams());
+            assertEquals(1408, camera.getCalibWidth());
+            assertEquals(1408, camera.getCalibHeight());
+        }
     }
 
     @Test
