@@ -5,7 +5,16 @@ record ImageSize(int width, int height) {
     /** @throws IllegalArgumentException when the bytes are neither a JPEG with a frame header nor a PNG */
     static ImageSize of(byte[] b) {
         if (b.length > 24 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
-            return new ImageSize(int32(b, 16), int32(b, 20));
+            // the first chunk must be IHDR (bytes 12..15), width and height positive (PNG spec 11.2.2)
+            if (b[12] != 'I' || b[13] != 'H' || b[14] != 'D' || b[15] != 'R') {
+                throw new IllegalArgumentException("corrupt PNG: no IHDR chunk at byte 12");
+            }
+            int width = int32(b, 16);
+            int height = int32(b, 20);
+            if (width <= 0 || height <= 0) {
+                throw new IllegalArgumentException("corrupt PNG: IHDR gives " + width + "x" + height);
+            }
+            return new ImageSize(width, height);
         }
         if (b.length < 4 || (b[0] & 0xff) != 0xFF || (b[1] & 0xff) != 0xD8) {
             throw new IllegalArgumentException("not a JPEG or PNG image");

@@ -103,7 +103,8 @@ public final class PoseSink {
         long captureMs = poses.getCaptureTimeNs() / 1_000_000L;
         firstCaptureMs = Math.min(firstCaptureMs, captureMs);
         lastEmittedMs = Math.max(lastEmittedMs, poses.getEmittedAtMs());
-        latencies.add((double) (poses.getEmittedAtMs() - captureMs));
+        // in nanoseconds first: truncating the capture time to whole ms would overstate every latency by up to 1 ms
+        latencies.add((poses.getEmittedAtMs() * 1_000_000L - poses.getCaptureTimeNs()) / 1e6);
     }
 
     private boolean complete() {
