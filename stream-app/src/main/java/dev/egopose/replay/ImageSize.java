@@ -34,6 +34,10 @@ record ImageSize(int width, int height) {
             if (startOfFrame) {
                 int height = ((b[i + 5] & 0xff) << 8) | (b[i + 6] & 0xff);
                 int width = ((b[i + 7] & 0xff) << 8) | (b[i + 8] & 0xff);
+                if (width == 0 || height == 0) {
+                    // height 0 means "defined by a later DNL marker"; Aria frames never use it
+                    throw new IllegalArgumentException("JPEG frame header gives " + width + "x" + height);
+                }
                 return new ImageSize(width, height);
             }
             i += 2 + length;

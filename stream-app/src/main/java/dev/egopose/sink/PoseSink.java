@@ -78,7 +78,9 @@ public final class PoseSink {
             } else {
                 lastRecord = now;
                 for (ConsumerRecord<String, HandPoses> record : batch) {
-                    accept(record.value());
+                    if (record.value() != null) { // a tombstone carries no poses
+                        accept(record.value());
+                    }
                 }
                 dirty = true;
                 progress.accept(store.size());
