@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -81,8 +82,7 @@ public record TopicAdmin(String bootstrapServers, Duration timeout) {
                     }
                 }
             }
-            Map<String, TopicDescription> described =
-                    admin.describeTopics(wanted).allTopicNames().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+            Map<String, TopicDescription> described = describeWhenReady(admin, wanted, deadline);
             Map<String, Integer> result = new LinkedHashMap<>();
             for (String name : wanted) {
                 result.put(name, described.get(name).partitions().size());
@@ -97,6 +97,24 @@ public record TopicAdmin(String bootstrapServers, Duration timeout) {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics " + wanted, e);
+        }
+    }
+
+    /**
+     * Describes the topics, retrying while the broker answers with a retriable error: just after a
+     * restart a broker may not host a partition it is about to load ("does not host this topic-partition").
+     */
+    private static Map<String, TopicDescription> describeWhenReady(Admin admin, Set<String> names, long deadline)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || remainingMs(deadline) <= 100) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 

@@ -49,7 +49,7 @@ class SettingsTest {
         assertEquals(1, s.streamThreads());
         assertEquals("", s.stateDir());
         assertEquals(CropMode.FUSED, s.cropMode());
-        assertEquals(2, s.fusedReduction());
+        assertEquals(4, s.fusedReduction());
         assertEquals("", s.modelDir());
         assertEquals("cpu", s.device());
         assertArrayEquals(new int[] {1, 2, 4, 8, 16}, s.batchSizes());
