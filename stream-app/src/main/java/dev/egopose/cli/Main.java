@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Streaming egocentric 3D hand pose: Aria frames on Kafka in, POTTER hand poses out.",
-        subcommands = {BrokerCommand.class, EvaluateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BrokerCommand.class, EvaluateCommand.class, BenchCommand.class, SynthCommand.class, RenderCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;
