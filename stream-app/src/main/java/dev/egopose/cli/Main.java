@@ -12,8 +12,8 @@ import picocli.CommandLine.Spec;
         versionProvider = Main.Version.class,
         description = "Streaming egocentric 3D hand pose: Aria frames on Kafka in, POTTER hand poses out.",
         subcommands = {
-            RunCommand.class, BrokerCommand.class, ReplayCommand.class, SinkCommand.class, EvaluateCommand.class,
-            BenchCommand.class, CommandLine.HelpCommand.class
+            DemoCommand.class, RunCommand.class, BrokerCommand.class, ReplayCommand.class, SinkCommand.class,
+            EvaluateCommand.class, SynthCommand.class, RenderCommand.class, BenchCommand.class, CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
     @Spec

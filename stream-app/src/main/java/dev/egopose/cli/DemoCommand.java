@@ -1,0 +1,248 @@
+package dev.egopose.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.egopose.avro.Topics;
+import dev.egopose.broker.EmbeddedBroker;
+import dev.egopose.config.Settings;
+import dev.egopose.egoexo.Submission;
+import dev.egopose.egoexo.SubmissionReader;
+import dev.egopose.eval.EvaluationReport;
+import dev.egopose.eval.Evaluator;
+import dev.egopose.model.Batcher;
+import dev.egopose.render.RenderedFrame;
+import dev.egopose.render.Renderer;
+import dev.egopose.replay.ReplayReport;
+import dev.egopose.replay.Replayer;
+import dev.egopose.replay.TakeSet;
+import dev.egopose.schema.DeadLetter;
+import dev.egopose.schema.Frame;
+import dev.egopose.schema.HandPoses;
+import dev.egopose.sink.PoseSink;
+import dev.egopose.sink.SinkReport;
+import dev.egopose.synth.SyntheticDataset;
+import dev.egopose.synth.SyntheticTake;
+import dev.egopose.synth.SyntheticTakes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code egopose demo}: the whole system on one machine. Generates a synthetic take with exact
+ * ground truth, starts an embedded broker and the stream processor, replays the take's distorted
+ * fisheye frames in real time, collects the poses into a submission, scores it and draws pictures.
+ */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the whole system on one machine and print where the results are.",
+            "Generates a synthetic take (distorted Aria frames, calibration, exact ground truth), starts an",
+            "embedded Kafka broker and the stream processor (bundled tiny model unless --model), replays the",
+            "fisheye frames at --fps, collects the poses into OUT/submission.json (every frame of the take's",
+            "test-format annotation), scores them with the benchmark's MPJPE/PA-MPJPE (GT wrist offset), draws",
+            "pictures into OUT/pictures and writes OUT/summary.json. The bundled model has random weights: its",
+            "poses, and so the scores, are not meaningful; export a trained checkpoint for real ones."
+        })
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: a new egopose-demo-<time> folder here).")
+    Path out;
+
+    @Option(names = "--frames", defaultValue = "60", paramLabel = "N", description = "Frames per synthetic take (default: ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--takes", defaultValue = "1", paramLabel = "N", description = "Synthetic takes (default: ${DEFAULT-VALUE}).")
+    int takes;
+
+    @Option(names = "--seed", defaultValue = "7", paramLabel = "S", description = "Seed of the synthetic data (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--fps", defaultValue = "30", paramLabel = "F", description = "Replay pace in frames per second; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
+    double fps;
+
+    @Option(names = "--crop-mode", defaultValue = "fused", paramLabel = "MODE", description = "fused or exact (default: ${DEFAULT-VALUE}).")
+    String cropMode;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "A model folder from export_potter.py (default: the bundled tiny model).")
+    Path model;
+
+    @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = "libtorch intra-op threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--pictures", defaultValue = "3", paramLabel = "N", description = "Frames to draw (default: ${DEFAULT-VALUE}).")
+    int pictures;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = out != null ? out : Path.of("egopose-demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(dir);
+        Path submissionFile = dir.resolve("submission.json");
+        say("output folder " + dir.toAbsolutePath());
+
+        say("generating " + takes + " synthetic take(s) of " + frames + " frames (seed " + seed + ")");
+        SyntheticDataset data = SyntheticTakes.generate(dir.resolve("data"), frames, takes, seed);
+
+        ObjectNode summary = new ObjectMapper().createObjectNode();
+        say("starting an embedded Kafka broker");
+        try (EmbeddedBroker broker = EmbeddedBroker.startEphemeral()) {
+            Settings settings = settings(broker.bootstrapServers(), Files.createTempDirectory("egopose-demo-state"));
+            Topics topics = Topics.named(settings.framesTopic(), settings.posesTopic(), settings.dlqTopic());
+            broker.createTopics(2, topics.names());
+            say("Kafka at " + broker.bootstrapServers() + "; starting the stream processor");
+            try (StreamApp app = StreamApp.start(settings, Duration.ofMinutes(2))) {
+                say("model " + app.model().card().modelId() + " on " + app.model().device() + ", crop mode " + settings.cropMode()
+                        .name().toLowerCase());
+                ExecutorService sinkThread = Executors.newSingleThreadExecutor();
+                try {
+                    Future<SinkReport> sink = sinkThread.submit(() -> runSink(settings, topics, data, submissionFile));
+                    ReplayReport replay = replay(settings, topics, data);
+                    say(String.format("replayed %d frames in %.1f s (%d unreadable)", replay.published(), replay.seconds(), replay.missingImages()));
+                    SinkReport report = sink.get();
+                    List<DeadLetter> rejected = deadLetters(settings, topics);
+                    fillRunSummary(summary, report, replay, rejected, app.batcherStats(), app.model().card().modelId(), settings);
+                    rejected.forEach(letter -> say("  rejected: " + letter.getReason()));
+                } finally {
+                    sinkThread.shutdownNow();
+                }
+            }
+        }
+
+        Submission submission = new SubmissionReader().read(submissionFile);
+        EvaluationReport score = new Evaluator(true, true).evaluate(data.groundTruth(), submission);
+        summary.put("evaluated_hands", score.overall().hands());
+        summary.put("mpjpe_mm", round(score.overall().mpjpeMm()));
+        summary.put("pa_mpjpe_mm", round(score.overall().paMpjpeMm()));
+        summary.put("skipped_hands", score.skipped().size());
+
+        ArrayNode pictureList = summary.putArray("pictures");
+        for (RenderedFrame picture : render(data, submission, dir.resolve("pictures"))) {
+            pictureList.add(dir.relativize(picture.overlay()).toString());
+            pictureList.add(dir.relativize(picture.skeletons()).toString());
+        }
+        summary.put("note", "bundled tiny model has random weights: poses and scores show the system working, not accuracy");
+        Path summaryFile = dir.resolve("summary.json");
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(summaryFile.toFile(), summary);
+
+        System.out.printf("%nframes %d, hands %d, %.1f frames/s, capture-to-pose latency p50 %.1f ms, p99 %.1f ms%n",
+                summary.get("frames").asInt(), summary.get("hands").asInt(), summary.get("frames_per_s").asDouble(),
+                summary.get("latency_ms_p50").asDouble(), summary.get("latency_ms_p99").asDouble());
+        System.out.printf("MPJPE %.2f mm, PA-MPJPE %.2f mm over %d hands (GT wrist offset; random-weight model)%n",
+                score.overall().mpjpeMm(), score.overall().paMpjpeMm(), score.overall().hands());
+        System.out.println("results in " + dir.toAbsolutePath() + ":");
+        System.out.println("  submission.json   the Ego-Exo4D submission");
+        System.out.println("  summary.json      throughput, latency, scores");
+        System.out.println("  pictures/         overlays and GT-vs-prediction skeleton plots");
+        System.out.println("  data/             the synthetic take (gt_anno, fisheye and undistorted frames, calibration)");
+        return 0;
+    }
+
+    private static void say(String line) {
+        System.out.println("egopose demo: " + line);
+    }
+
+    private Settings settings(String bootstrap, Path stateDir) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        overrides.put("bootstrap.servers", bootstrap);
+        overrides.put("application.id", "egopose-demo");
+        overrides.put("state.dir", stateDir.toString());
+        overrides.put("crop.mode", cropMode);
+        overrides.put("model.torch.threads", Integer.toString(threads));
+        if (model != null) {
+            overrides.put("model.dir", model.toString());
+        }
+        return Settings.load(null, Map.of(), overrides);
+    }
+
+    private ReplayReport replay(Settings settings, Topics topics, SyntheticDataset data) throws Exception {
+        TakeSet takeSet = TakeSet.open(data.annotationTest(), data.distortedImages(), data.split(), data.calibrations());
+        try (Producer<String, Frame> producer = ReplayCommand.producer(settings, topics)) {
+            return new Replayer(producer, topics.frames(), fps, false).replay(takeSet, takeSet.frames(Set.of(), 0), n -> {});
+        }
+    }
+
+    private static SinkReport runSink(Settings settings, Topics topics, SyntheticDataset data, Path submission) throws Exception {
+        try (var consumer = SinkCommand.consumer(settings, topics, null)) {
+            consumer.subscribe(List.of(settings.posesTopic()));
+            var template = new dev.egopose.egoexo.GtAnnoReader().read(data.annotationTest());
+            return new PoseSink(consumer, submission, Optional.of(template), Duration.ofSeconds(60), Duration.ofSeconds(2)).run(n -> {});
+        }
+    }
+
+    /** Everything on the dead-letter topic (normally nothing). */
+    private static List<DeadLetter> deadLetters(Settings settings, Topics topics) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<DeadLetter> letters = new ArrayList<>();
+        try (KafkaConsumer<String, DeadLetter> consumer = new KafkaConsumer<>(props, topics.dlq().keySerde().deserializer(),
+                topics.dlq().valueSerde().deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(settings.dlqTopic()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> letters.add(r.value()));
+            }
+        }
+        return letters;
+    }
+
+    private void fillRunSummary(ObjectNode summary, SinkReport sink, ReplayReport replay, List<DeadLetter> rejected,
+            Batcher.Stats batches, String modelId, Settings settings) {
+        summary.put("frames", sink.frames());
+        summary.put("hands", sink.hands());
+        summary.put("seconds", round((sink.lastEmittedMs() - sink.firstCaptureMs()) / 1000.0));
+        summary.put("frames_per_s", round(sink.framesPerSecond()));
+        summary.put("latency_ms_p50", round(sink.latencyMsP50()));
+        summary.put("latency_ms_p99", round(sink.latencyMsP99()));
+        summary.put("template_complete", sink.complete());
+        summary.put("replay_fps", fps);
+        summary.put("replayed_frames", replay.published());
+        summary.put("unreadable_frames", replay.missingImages());
+        summary.put("dead_letters", rejected.size());
+        summary.put("model", modelId);
+        summary.put("crop_mode", settings.cropMode().name().toLowerCase());
+        summary.put("model_batches", batches.batches());
+        summary.put("mean_batch", round(batches.meanBatch()));
+        summary.put("mean_batch_wait_ms", round(batches.meanQueueWaitMs()));
+    }
+
+    private List<RenderedFrame> render(SyntheticDataset data, Submission submission, Path folder) throws Exception {
+        List<RenderedFrame> rendered = new ArrayList<>();
+        SyntheticTake take = data.takes().get(0);
+        List<Integer> numbers = take.frameNumbers();
+        Renderer renderer = new Renderer();
+        for (int i = 0; i < Math.min(pictures, numbers.size()); i++) {
+            int frame = numbers.get(i * numbers.size() / Math.max(1, pictures));
+            rendered.add(renderer.renderFrame(FrameScenes.of(data.groundTruth(), Optional.of(submission), take.uid(), frame),
+                    Optional.of(data.undistortedImage(take, frame)), folder));
+        }
+        return rendered;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+}
