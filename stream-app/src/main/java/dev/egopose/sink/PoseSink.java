@@ -41,6 +41,9 @@ public final class PoseSink {
     private final Set<String> frames = new HashSet<>();
     private final List<Double> latencies = new ArrayList<>();
     private long records;
+    private double decodeMs;
+    private double cropMs;
+    private double modelMs;
     private long firstCaptureMs = Long.MAX_VALUE;
     private long lastEmittedMs;
 
@@ -97,6 +100,9 @@ public final class PoseSink {
 
     private void accept(HandPoses poses) {
         records++;
+        decodeMs += poses.getDecodeMs();
+        cropMs += poses.getCropMs();
+        modelMs += poses.getModelMs();
         int frame = Math.toIntExact(poses.getFrameNumber());
         frames.add(poses.getTakeUid() + "/" + frame);
         for (HandPose hand : poses.getHands()) {
@@ -130,7 +136,12 @@ public final class PoseSink {
         Collections.sort(sorted);
         return new SinkReport(frames.size(), store.size(), records, fill.missingHands() == 0, fill.missingHands(),
                 percentile(sorted, 0.50), percentile(sorted, 0.99),
-                firstCaptureMs == Long.MAX_VALUE ? 0 : firstCaptureMs, lastEmittedMs);
+                firstCaptureMs == Long.MAX_VALUE ? 0 : firstCaptureMs, lastEmittedMs,
+                new SinkReport.StageTimes(mean(decodeMs), mean(cropMs), mean(modelMs)));
+    }
+
+    private double mean(double total) {
+        return records == 0 ? 0 : total / records;
     }
 
     /** Nearest-rank percentile. */

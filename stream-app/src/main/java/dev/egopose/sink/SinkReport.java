@@ -12,6 +12,7 @@ package dev.egopose.sink;
  * @param latencyMsP99     99th percentile of the same
  * @param firstCaptureMs   earliest capture time seen (epoch ms)
  * @param lastEmittedMs    latest emission time seen (epoch ms)
+ * @param stageMeansMs     mean per-frame time of the processor's stages (decode, crop, model), from the records
  */
 public record SinkReport(
         int frames,
@@ -22,7 +23,11 @@ public record SinkReport(
         double latencyMsP50,
         double latencyMsP99,
         long firstCaptureMs,
-        long lastEmittedMs) {
+        long lastEmittedMs,
+        StageTimes stageMeansMs) {
+
+    /** Mean milliseconds per frame spent in each stage of the processor; model includes the batch wait. */
+    public record StageTimes(double decode, double crop, double model) {}
 
     /** Frames per second from the first capture to the last pose. */
     public double framesPerSecond() {

@@ -277,7 +277,7 @@ class PoseSinkTest {
     void noRecordsGiveAnEmptyFileAndZeroLatencies() throws IOException {
         Path out = dir.resolve("submission.json");
         SinkReport report = new PoseSink(consumer, out, Optional.empty(), Duration.ofMillis(200), Duration.ofMinutes(1)).run(n -> { });
-        assertEquals(new SinkReport(0, 0, 0, true, 0, 0, 0, 0, 0), report);
+        assertEquals(new SinkReport(0, 0, 0, true, 0, 0, 0, 0, 0, new SinkReport.StageTimes(0, 0, 0)), report);
         assertEquals(0, new SubmissionReader().read(out).frameCount());
     }
 
