@@ -43,7 +43,7 @@ final class StreamApp implements AutoCloseable {
         }
         Path modelDir = settings.modelDir().isEmpty() ? BundledModel.extract() : Path.of(settings.modelDir());
         TorchScriptModel model = TorchScriptModel.load(modelDir, new ModelOptions(settings.device(), settings.batchSizes(), 1));
-        Batcher batcher = new Batcher(model, settings.maxBatch(), Duration.ofMillis(settings.maxDelayMs()));
+        Batcher batcher = new Batcher(model, settings.maxBatch(), Duration.ofMillis(settings.maxDelayMs()), settings.streamThreads());
         Topics topics = Topics.named(settings.framesTopic(), settings.posesTopic(), settings.dlqTopic());
         HandCropper cropper = new HandCropper(new UndistortionMapCache(8), settings.fusedReduction());
         KafkaStreams streams = new KafkaStreams(PoseTopology.build(topics, cropper, settings.cropMode(), batcher), properties(settings));

@@ -14,8 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Gathers the crops of concurrent callers (stream threads, headsets) into one model batch.
  *
- * <p>A batch closes when it holds {@code maxBatch} crops or when its first request has waited
- * {@code maxDelay}. Each caller blocks until its own poses are back, so a stream thread returns
+ * <p>A batch closes when it holds {@code maxBatch} crops, when every possible caller has a request
+ * in it (each caller waits for its result, so no more can come), or when its first request has
+ * waited {@code maxDelay}. With a single stream thread a batch therefore never waits. Each caller
+ * blocks until its own poses are back, so a stream thread returns
  * from {@code process()} (and Kafka Streams may commit the record) only once the record is fully
  * handled: no acknowledged record ever lives only in this batcher's memory.
  */
@@ -23,6 +25,7 @@ public final class Batcher implements AutoCloseable {
     private final HandPoseModel model;
     private final int maxBatch;
     private final long maxDelayNanos;
+    private final int maxCallers;
     private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
     private final Thread worker;
     private final AtomicLong batches = new AtomicLong();
@@ -35,7 +38,14 @@ public final class Batcher implements AutoCloseable {
     /** Counters since start: batches run, crops posed, mean crops per batch, mean wait before a batch ran. */
     public record Stats(long batches, long crops, double meanBatch, double meanQueueWaitMs) {}
 
-    public Batcher(HandPoseModel model, int maxBatch, Duration maxDelay) {
+    /**
+     * @param maxCallers how many threads call {@link #predict} (the stream threads): once that many
+     *                   requests are waiting, no other can arrive and the batch closes
+     */
+    public Batcher(HandPoseModel model, int maxBatch, Duration maxDelay, int maxCallers) {
+        if (maxCallers < 1) {
+            throw new IllegalArgumentException("max callers must be at least 1, got " + maxCallers);
+        }
         if (maxBatch < 1) {
             throw new IllegalArgumentException("max batch must be at least 1, got " + maxBatch);
         }
@@ -45,6 +55,7 @@ public final class Batcher implements AutoCloseable {
         this.model = model;
         this.maxBatch = maxBatch;
         this.maxDelayNanos = maxDelay.toNanos();
+        this.maxCallers = maxCallers;
         this.worker = new Thread(this::run, "egopose-batcher-" + model.card().name());
         this.worker.setDaemon(true);
         this.worker.start();
@@ -98,7 +109,7 @@ public final class Batcher implements AutoCloseable {
                 batch.add(first);
                 int size = first.crops().size();
                 long deadline = first.enqueuedNanos() + maxDelayNanos;
-                while (size < maxBatch) {
+                while (size < maxBatch && batch.size() < maxCallers) {
                     long left = deadline - System.nanoTime();
                     Request next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
                     if (next == null) {

@@ -128,7 +128,7 @@ class PoseTopologyTest {
 
     private void start(CropMode mode) {
         model = new FakeModel();
-        batcher = new Batcher(model, 16, Duration.ZERO);
+        batcher = new Batcher(model, 16, Duration.ZERO, 1);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "pose-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9");
