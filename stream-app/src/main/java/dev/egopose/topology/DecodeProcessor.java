@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -31,6 +32,7 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Object>
     private final String topic;
     private ProcessorContext<String, Object> context;
     private DeadLetters deadLetters;
+    private Sensor latency;
 
     DecodeProcessor(Deserializer<Frame> deserializer, String topic) {
         this.deserializer = deserializer;
@@ -41,6 +43,7 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Object>
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.deadLetters = new DeadLetters(context, NAME);
+        this.latency = context.metrics().addLatencyRateTotalSensor("egopose", NAME, "decode", Sensor.RecordingLevel.INFO);
     }
 
     @Override
@@ -49,6 +52,7 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Object>
         long receivedAtMs = System.currentTimeMillis();
         try {
             FrameJob job = decode(record, receivedAtMs, start);
+            latency.record(System.nanoTime() - start);
             context.forward(record.withKey(job.takeUid()).withValue((Object) job), CropProcessor.NAME);
         } catch (RejectedRecord e) {
             deadLetters.reject(context, record.key(), record.value(), record.timestamp(), e.getMessage());

@@ -263,6 +263,18 @@ class PoseTopologyTest {
         assertArrayEquals(garbage, bytes(letter.getOriginalValue()));
         assertArrayEquals("take-x".getBytes(StandardCharsets.UTF_8), bytes(letter.getOriginalKey()));
         assertEquals(1, poses.readValue().getFrameNumber());
+        assertEquals(1.0, metric("rejected-total", "decode"));
+        assertEquals(0.0, metric("rejected-total", "crop"));
+        assertEquals(1.0, metric("decode-total", "decode"));
+        assertEquals(1.0, metric("crop-total", "crop"));
+        assertEquals(1.0, metric("model-total", "pose"));
+    }
+
+    private double metric(String name, String stage) {
+        return driver.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals(name) && e.getKey().tags().containsValue(stage))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                .findFirst().orElseThrow(() -> new AssertionError("no metric " + name + " for " + stage));
     }
 
     @Test
