@@ -3,22 +3,13 @@ package dev.egopose.egoexo;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import dev.egopose.domain.HandBox;
 import dev.egopose.domain.HandSide;
 import dev.egopose.domain.Joints3d;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Writes a {@link GroundTruth} as an Ego-Exo4D gt_anno file, in the train/val shape (per hand
@@ -46,36 +37,14 @@ public final class GtAnnoWriter {
 
     /** Writes {@code truth} to {@code target} atomically, creating the parent folder if needed. */
     public void write(GroundTruth truth, Shape shape, Path target) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        Path folder = absolute.getParent();
-        Files.createDirectories(folder);
-        Path temp = folder.resolve("." + absolute.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        boolean moved = false;
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-                write(truth, shape, out);
-                out.flush();
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot replace " + absolute + " atomically on this file system", e);
-            }
-            moved = true;
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(temp);
-            }
-        }
+        JsonFiles.writeAtomically(target, out -> write(truth, shape, out));
     }
 
     /** Writes the JSON to a stream (left open). */
     public void write(GroundTruth truth, Shape shape, OutputStream out) throws IOException {
         try (JsonGenerator json = factory.createGenerator(out, JsonEncoding.UTF8)) {
             json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            json.setPrettyPrinter(new LinePerFrame());
+            json.setPrettyPrinter(new JsonFiles.LinePerFrame());
             json.writeStartObject();
             for (TakeAnnotation take : truth.takes().values()) {
                 json.writeFieldName(take.takeUid());
@@ -156,34 +125,5 @@ public final class GtAnnoWriter {
             json.writeNumber(b.y2());
         }
         json.writeEndArray();
-    }
-
-    /** Compact JSON with a line break before each take and each frame (and before the closing braces). */
-    private static final class LinePerFrame extends MinimalPrettyPrinter {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public void writeStartObject(JsonGenerator g) throws IOException {
-            super.writeStartObject(g);
-            breakIfOuter(g);
-        }
-
-        @Override
-        public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
-            super.writeObjectEntrySeparator(g);
-            breakIfOuter(g);
-        }
-
-        @Override
-        public void writeEndObject(JsonGenerator g, int nrOfEntries) throws IOException {
-            breakIfOuter(g);
-            super.writeEndObject(g, nrOfEntries);
-        }
-
-        private static void breakIfOuter(JsonGenerator g) throws IOException {
-            if (g.getOutputContext().getNestingDepth() <= 2) {
-                g.writeRaw('\n');
-            }
-        }
     }
 }
