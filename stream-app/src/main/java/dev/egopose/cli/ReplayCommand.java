@@ -74,7 +74,17 @@ final class ReplayCommand implements Callable<Integer> {
                 report.published(), frames.size(), settings.framesTopic(), settings.bootstrapServers(), report.seconds(),
                 report.missingImages(), report.failedSends());
         report.problems().forEach(p -> System.out.println("  " + p));
+        if (!frames.isEmpty() && report.missingImages() == frames.size()) {
+            System.out.println("no image was found: is --images the folder that holds {split}/{take_name}/? Its folders: "
+                    + folderNames(images) + (split == null ? " (the split was taken from the annotation's file name; set --split)" : ""));
+        }
         return report.failedSends() == 0 ? 0 : 1;
+    }
+
+    private static String folderNames(Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> children = java.nio.file.Files.list(dir)) {
+            return children.filter(java.nio.file.Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList().toString();
+        }
     }
 
     static Producer<String, Frame> producer(Settings settings, Topics topics) {

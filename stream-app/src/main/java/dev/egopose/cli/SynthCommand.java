@@ -77,6 +77,9 @@ final class SynthCommand implements Callable<Integer> {
         for (SyntheticTake take : data.takes()) {
             stdout.println("  take " + take.uid() + " " + take.name());
         }
+        stdout.println("replay the fisheye frames into a running processor with:");
+        stdout.println("  egopose replay --anno " + data.annotationTest() + " --images " + data.distortedImages()
+                + " --split " + data.split() + " --calib " + data.calibrations());
         stdout.flush();
         return 0;
     }
