@@ -90,6 +90,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = "libtorch intra-op threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--stream-threads", defaultValue = "1", paramLabel = "N",
+            description = "Kafka Streams threads; with several takes their frames share model batches (default: ${DEFAULT-VALUE}).")
+    int streamThreads;
+
     @Option(names = "--pictures", defaultValue = "3", paramLabel = "N", description = "Frames to draw (default: ${DEFAULT-VALUE}).")
     int pictures;
 
@@ -168,6 +172,7 @@ final class DemoCommand implements Callable<Integer> {
         overrides.put("state.dir", stateDir.toString());
         overrides.put("crop.mode", cropMode);
         overrides.put("model.torch.threads", Integer.toString(threads));
+        overrides.put("num.stream.threads", Integer.toString(streamThreads));
         if (model != null) {
             overrides.put("model.dir", model.toString());
         }
