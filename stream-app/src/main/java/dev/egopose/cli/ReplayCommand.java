@@ -7,11 +7,14 @@ import dev.egopose.replay.ReplayReport;
 import dev.egopose.replay.Replayer;
 import dev.egopose.replay.TakeSet;
 import dev.egopose.schema.Frame;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -81,9 +84,9 @@ final class ReplayCommand implements Callable<Integer> {
         return report.failedSends() == 0 ? 0 : 1;
     }
 
-    private static String folderNames(Path dir) throws java.io.IOException {
-        try (java.util.stream.Stream<Path> children = java.nio.file.Files.list(dir)) {
-            return children.filter(java.nio.file.Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList().toString();
+    private static String folderNames(Path dir) throws IOException {
+        try (Stream<Path> children = Files.list(dir)) {
+            return children.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList().toString();
         }
     }
 
