@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * The {@code tiny} POTTER export shipped inside the jar (random weights, for tests and the demo).
+ * The {@code tiny} POTTER export shipped inside the jar, trained on our synthetic takes (for tests and
+ * the demo; see {@code src/main/python/train_synthetic.py}).
  * DJL loads models from files, so the first use copies it into a folder named after its checksum.
  */
 public final class BundledModel {
