@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,6 +29,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Partitions of topics this command creates when they are missing (existing topics keep theirs; default: ${DEFAULT-VALUE}).")
     int partitions;
 
+    @Option(names = "--status-every", defaultValue = "30", paramLabel = "SECONDS",
+            description = "Print a status line (frames, dead letters, batches) this often (default: ${DEFAULT-VALUE}).")
+    long statusSeconds;
+
     @Override
     public Integer call() throws Exception {
         Settings settings = settingsOptions.load();
@@ -41,7 +46,9 @@ final class RunCommand implements Callable<Integer> {
             System.out.printf("egopose: model %s on %s; %s -> %s (DLQ %s); Ctrl-C to stop%n",
                     app.model().card().modelId(), app.model().device(),
                     settings.framesTopic(), settings.posesTopic(), settings.dlqTopic());
-            stop.await();
+            while (!stop.await(statusSeconds, TimeUnit.SECONDS)) {
+                System.out.println("egopose: " + app.status());
+            }
         }
         return 0;
     }

@@ -112,6 +112,27 @@ final class StreamApp implements AutoCloseable {
         return streams.state();
     }
 
+    /** One line on what the processor has done so far, from its egopose metrics and the batcher. */
+    String status() {
+        double frames = 0;
+        double rejected = 0;
+        for (var metric : streams.metrics().entrySet()) {
+            var name = metric.getKey();
+            if (!"stream-egopose-metrics".equals(name.group())) {
+                continue;
+            }
+            double value = ((Number) metric.getValue().metricValue()).doubleValue();
+            if (name.name().equals("decode-total")) {
+                frames += value;
+            } else if (name.name().equals("rejected-total")) {
+                rejected += value;
+            }
+        }
+        Batcher.Stats batches = batcher.stats();
+        return String.format("%s: %.0f frames decoded, %.0f sent to the DLQ, %d crops in %d model batches (mean %.1f, mean wait %.1f ms)",
+                streams.state(), frames, rejected, batches.crops(), batches.batches(), batches.meanBatch(), batches.meanQueueWaitMs());
+    }
+
     @Override
     public void close() {
         streams.close(Duration.ofSeconds(30));
