@@ -119,8 +119,9 @@ final class DemoCommand implements Callable<Integer> {
                         .name().toLowerCase());
                 ExecutorService sinkThread = Executors.newSingleThreadExecutor();
                 try {
-                    Future<SinkReport> sink = sinkThread.submit(() -> runSink(settings, topics, data, submissionFile));
-                    ReplayReport replay = replay(settings, topics, data);
+                    TakeSet takeSet = TakeSet.open(data.annotationTest(), data.distortedImages(), data.split(), data.calibrations());
+                    Future<SinkReport> sink = sinkThread.submit(() -> runSink(settings, topics, takeSet, submissionFile));
+                    ReplayReport replay = replay(settings, topics, takeSet);
                     say(String.format("replayed %d frames in %.1f s (%d unreadable)", replay.published(), replay.seconds(), replay.missingImages()));
                     SinkReport report = sink.get();
                     List<DeadLetter> rejected = deadLetters(settings, topics);
@@ -179,18 +180,18 @@ final class DemoCommand implements Callable<Integer> {
         return Settings.load(null, Map.of(), overrides);
     }
 
-    private ReplayReport replay(Settings settings, Topics topics, SyntheticDataset data) throws Exception {
-        TakeSet takeSet = TakeSet.open(data.annotationTest(), data.distortedImages(), data.split(), data.calibrations());
+    private ReplayReport replay(Settings settings, Topics topics, TakeSet takeSet) throws Exception {
         try (Producer<String, Frame> producer = ReplayCommand.producer(settings, topics)) {
             return new Replayer(producer, topics.frames(), fps, false).replay(takeSet, takeSet.frames(Set.of(), 0), n -> {});
         }
     }
 
-    private static SinkReport runSink(Settings settings, Topics topics, SyntheticDataset data, Path submission) throws Exception {
+    /** Collects the poses; the take set's (test-format) annotation is the template every frame of which must appear. */
+    private static SinkReport runSink(Settings settings, Topics topics, TakeSet takeSet, Path submission) throws Exception {
         try (var consumer = SinkCommand.consumer(settings, topics, null)) {
             consumer.subscribe(List.of(settings.posesTopic()));
-            var template = new dev.egopose.egoexo.GtAnnoReader().read(data.annotationTest());
-            return new PoseSink(consumer, submission, Optional.of(template), Duration.ofSeconds(60), Duration.ofSeconds(2)).run(n -> {});
+            return new PoseSink(consumer, submission, Optional.of(takeSet.annotation()), Duration.ofSeconds(60), Duration.ofSeconds(2))
+                    .run(n -> {});
         }
     }
 
