@@ -71,30 +71,40 @@ public final class PoseSink {
         long lastRecord = System.nanoTime();
         long lastWrite = System.nanoTime();
         boolean dirty = false;
-        while (!complete()) {
+        boolean complete = false;
+        while (!complete) {
             ConsumerRecords<String, HandPoses> batch = consumer.poll(Duration.ofMillis(200));
             long now = System.nanoTime();
             if (batch.isEmpty()) {
                 if (now - lastRecord > idle.toNanos()) {
                     break;
                 }
-            } else {
-                lastRecord = now;
-                for (ConsumerRecord<String, HandPoses> record : batch) {
-                    if (record.value() != null) { // a tombstone carries no poses
-                        accept(record.value());
-                    }
+                if (dirty && now - lastWrite > writeEvery.toNanos()) {
+                    writer.write(fill().submission(), output);
+                    lastWrite = now;
+                    dirty = false;
                 }
-                dirty = true;
-                progress.accept(store.size());
+                continue;
             }
-            if (dirty && now - lastWrite > writeEvery.toNanos()) {
-                write();
+            lastRecord = now;
+            for (ConsumerRecord<String, HandPoses> record : batch) {
+                if (record.value() != null) { // a tombstone carries no poses
+                    accept(record.value());
+                }
+            }
+            dirty = true;
+            progress.accept(store.size());
+            // Only new poses can complete the template or need writing: one snapshot per batch, none while idle.
+            TemplateFill fill = fill();
+            complete = template.isPresent() && !template.get().takes().isEmpty() && fill.missingHands() == 0;
+            if (!complete && now - lastWrite > writeEvery.toNanos()) {
+                writer.write(fill.submission(), output);
                 lastWrite = now;
                 dirty = false;
             }
         }
-        TemplateFill fill = write();
+        TemplateFill fill = fill();
+        writer.write(fill.submission(), output);
         return report(fill);
     }
 
@@ -115,20 +125,10 @@ public final class PoseSink {
         latencies.add((poses.getEmittedAtMs() * 1_000_000L - poses.getCaptureTimeNs()) / 1e6);
     }
 
-    private boolean complete() {
-        return template.isPresent() && template.get().takes().size() > 0 && fill().missingHands() == 0;
-    }
-
     private TemplateFill fill() {
         Submission snapshot = store.snapshot();
         return template.map(snapshot::fillTemplate)
                 .orElseGet(() -> new TemplateFill(snapshot, snapshot.handCount(), snapshot.handCount(), 0));
-    }
-
-    private TemplateFill write() throws IOException {
-        TemplateFill fill = fill();
-        writer.write(fill.submission(), output);
-        return fill;
     }
 
     private SinkReport report(TemplateFill fill) {
