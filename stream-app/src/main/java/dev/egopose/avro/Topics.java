@@ -41,7 +41,7 @@ public record Topics(Topic<String, Frame> frames, Topic<String, HandPoses> poses
         return new Topics(
                 new Topic<>(frames, Serdes.String(), AvroSerde.of(Frame.class)),
                 new Topic<>(poses, Serdes.String(), AvroSerde.of(HandPoses.class)),
-                new Topic<>(dlq, Serdes.String(), AvroSerde.of(DeadLetter.class)));
+                new Topic<>(dlq, Serdes.String(), AvroSerde.of(DeadLetter.class, SchemaHistory.older(DeadLetter.getClassSchema()))));
     }
 
     /** The names in the order frames, poses, dlq (e.g. to create them). */

@@ -110,7 +110,7 @@ final class DemoCommand implements Callable<Integer> {
         ObjectNode summary = new ObjectMapper().createObjectNode();
         say("starting an embedded Kafka broker");
         try (EmbeddedBroker broker = EmbeddedBroker.startEphemeral()) {
-            Settings settings = settings(broker.bootstrapServers(), Files.createTempDirectory("egopose-demo-state"));
+            Settings settings = settings(broker.bootstrapServers(), Files.createTempDirectory("egopose-demo-state"), dir.resolve("data"));
             Topics topics = Topics.named(settings.framesTopic(), settings.posesTopic(), settings.dlqTopic());
             broker.createTopics(2, topics.names());
             say("Kafka at " + broker.bootstrapServers() + "; starting the stream processor");
@@ -166,7 +166,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("egopose demo: " + line);
     }
 
-    private Settings settings(String bootstrap, Path stateDir) {
+    private Settings settings(String bootstrap, Path stateDir, Path dataDir) {
         Map<String, String> overrides = new LinkedHashMap<>();
         overrides.put("bootstrap.servers", bootstrap);
         overrides.put("application.id", "egopose-demo");
@@ -174,6 +174,7 @@ final class DemoCommand implements Callable<Integer> {
         overrides.put("crop.mode", cropMode);
         overrides.put("model.torch.threads", Integer.toString(threads));
         overrides.put("num.stream.threads", Integer.toString(streamThreads));
+        overrides.put("image.uri.roots", dataDir.toString()); // frames over the inline limit travel by file: URI
         if (model != null) {
             overrides.put("model.dir", model.toString());
         }

@@ -4,8 +4,8 @@ import dev.egopose.broker.TopicAdmin;
 import dev.egopose.config.Settings;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,17 +39,26 @@ final class RunCommand implements Callable<Integer> {
         System.out.println("egopose: " + settings);
         new TopicAdmin(settings.bootstrapServers(), Duration.ofSeconds(60))
                 .ensureTopics(partitions, List.of(settings.framesTopic(), settings.posesTopic(), settings.dlqTopic()));
-        CountDownLatch stop = new CountDownLatch(1);
+        StopSignal stop = StopSignal.install();
         try (StreamApp app = StreamApp.start(settings, Duration.ofMinutes(2))) {
-            Thread hook = new Thread(stop::countDown, "egopose-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
             System.out.printf("egopose: model %s on %s; %s -> %s (DLQ %s); Ctrl-C to stop%n",
                     app.model().card().modelId(), app.model().device(),
                     settings.framesTopic(), settings.posesTopic(), settings.dlqTopic());
-            while (!stop.await(statusSeconds, TimeUnit.SECONDS)) {
-                System.out.println("egopose: " + app.status());
+            long nextStatus = System.nanoTime() + TimeUnit.SECONDS.toNanos(statusSeconds);
+            while (!stop.await(250)) {
+                Optional<Throwable> failure = app.failure();
+                if (failure.isPresent()) {
+                    System.err.println("egopose: the processor stopped: " + failure.get().getMessage());
+                    return 1;
+                }
+                if (System.nanoTime() >= nextStatus) {
+                    System.out.println("egopose: " + app.status());
+                    nextStatus += TimeUnit.SECONDS.toNanos(statusSeconds);
+                }
             }
+            System.out.println("egopose: stopping: " + app.status());
         }
+        System.out.println("egopose: stopped");
         return 0;
     }
 }

@@ -9,10 +9,14 @@ import dev.egopose.model.Batcher;
 import dev.egopose.model.BundledModel;
 import dev.egopose.model.djl.ModelOptions;
 import dev.egopose.model.djl.TorchScriptModel;
+import dev.egopose.model.ModelUnavailableException;
 import dev.egopose.topology.PoseTopology;
+import dev.egopose.topology.StageLimits;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -27,6 +31,9 @@ final class StreamApp implements AutoCloseable {
     private final Batcher batcher;
     private final KafkaStreams streams;
     private final Topics topics;
+    private final AtomicReference<Throwable> fatal = new AtomicReference<>();
+    /** Wait before the first retry of a failed model call (doubling after). */
+    static final Duration RETRY_BACKOFF = Duration.ofMillis(100);
 
     private StreamApp(TorchScriptModel model, Batcher batcher, KafkaStreams streams, Topics topics) {
         this.model = model;
@@ -43,15 +50,15 @@ final class StreamApp implements AutoCloseable {
         }
         Path modelDir = settings.modelDir().isEmpty() ? BundledModel.extract() : Path.of(settings.modelDir());
         TorchScriptModel model = TorchScriptModel.load(modelDir, new ModelOptions(settings.device(), settings.batchSizes(), 1));
-        Batcher batcher = new Batcher(model, settings.maxBatch(), Duration.ofMillis(settings.maxDelayMs()), settings.streamThreads());
+        Batcher batcher = new Batcher(model, settings.maxBatch(), Duration.ofMillis(settings.maxDelayMs()), settings.streamThreads(),
+                Duration.ofMillis(settings.modelTimeoutMs()));
         Topics topics = Topics.named(settings.framesTopic(), settings.posesTopic(), settings.dlqTopic());
         HandCropper cropper = new HandCropper(new UndistortionMapCache(8), settings.fusedReduction());
-        KafkaStreams streams = new KafkaStreams(PoseTopology.build(topics, cropper, settings.cropMode(), batcher), properties(settings));
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("stream thread failed; replacing it", e);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        StageLimits limits = new StageLimits(settings.imageMaxPixels(), settings.imageMaxBytes(), settings.imageUriRoots(),
+                settings.modelRetries(), RETRY_BACKOFF, settings.recordMaxAttempts());
+        KafkaStreams streams = new KafkaStreams(PoseTopology.build(topics, cropper, settings.cropMode(), batcher, limits), properties(settings));
         StreamApp app = new StreamApp(model, batcher, streams, topics);
+        streams.setUncaughtExceptionHandler(app::onThreadFailure);
         try {
             streams.start();
             app.awaitRunning(startTimeout);
@@ -60,6 +67,34 @@ final class StreamApp implements AutoCloseable {
             throw e;
         }
         return app;
+    }
+
+    /**
+     * A stream thread died. A model that cannot run stops the whole client (and {@code run} exits 1):
+     * dead-lettering or skipping would drop good frames. Anything else replaces the thread, which
+     * reads the failed record again; the topology gives up on a record after record.max.attempts.
+     */
+    private StreamThreadExceptionResponse onThreadFailure(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof ModelUnavailableException) {
+                fatal.compareAndSet(null, c);
+                LOG.error("the model is unavailable; stopping the processor (nothing is committed past the last posed frame)", c);
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+        }
+        LOG.error("stream thread failed; replacing it (it will read the same record again)", e);
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    /** Why the processor stopped by itself, if it did: the failure that shut it down. */
+    Optional<Throwable> failure() {
+        if (fatal.get() != null) {
+            return Optional.of(fatal.get());
+        }
+        KafkaStreams.State state = streams.state();
+        return state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
+                ? Optional.of(new IllegalStateException("Kafka Streams is in state " + state))
+                : Optional.empty();
     }
 
     private static Properties properties(Settings s) {
@@ -135,7 +170,9 @@ final class StreamApp implements AutoCloseable {
 
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        if (!streams.close(Duration.ofSeconds(30))) {
+            LOG.warn("Kafka Streams did not close within 30 s; frames not yet committed will be processed again on restart");
+        }
         batcher.close();
         model.close();
     }

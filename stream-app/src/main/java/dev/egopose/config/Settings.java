@@ -3,9 +3,12 @@ package dev.egopose.config;
 import dev.egopose.domain.CropMode;
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -32,6 +35,12 @@ import java.util.TreeMap;
  * @param batchSizes          fixed batch shapes the model is warmed up for
  * @param maxDelayMs          longest a crop waits for its batch to fill
  * @param torchThreads        libtorch intra-op threads; 0 = libtorch's default
+ * @param modelTimeoutMs      a model call running longer than this counts as failed
+ * @param modelRetries        retries of a failed model call (with backoff) before the frame is tried alone
+ * @param recordMaxAttempts   tries of a record that fails unforeseen before it is dead-lettered
+ * @param imageMaxPixels      largest stored image (width x height) a frame may carry
+ * @param imageMaxBytes       largest encoded image, inline or behind a URI
+ * @param imageUriRoots       folders {@code file:} image URIs may point into; none = URIs refused
  */
 public record Settings(
         String bootstrapServers,
@@ -48,7 +57,13 @@ public record Settings(
         String device,
         int[] batchSizes,
         int maxDelayMs,
-        int torchThreads) {
+        int torchThreads,
+        int modelTimeoutMs,
+        int modelRetries,
+        int recordMaxAttempts,
+        long imageMaxPixels,
+        long imageMaxBytes,
+        List<Path> imageUriRoots) {
 
     /** The defaults, as key = value (also the documented keys, in order). */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -70,11 +85,18 @@ public record Settings(
         d.put("model.batch.sizes", "1,2,4,8,16");
         d.put("model.max.delay.ms", "5");
         d.put("model.torch.threads", "0");
+        d.put("model.timeout.ms", "60000");
+        d.put("model.retries", "3");
+        d.put("record.max.attempts", "3");
+        d.put("image.max.pixels", "8500000");
+        d.put("image.max.bytes", "16777216");
+        d.put("image.uri.roots", "");
         return java.util.Collections.unmodifiableMap(d);
     }
 
     public Settings {
         batchSizes = batchSizes.clone();
+        imageUriRoots = List.copyOf(imageUriRoots);
     }
 
     @Override
@@ -163,7 +185,13 @@ public record Settings(
                 device,
                 sizes,
                 p.integer("model.max.delay.ms", 0, 60_000),
-                p.integer("model.torch.threads", 0, 256));
+                p.integer("model.torch.threads", 0, 256),
+                p.integer("model.timeout.ms", 1, 3_600_000),
+                p.integer("model.retries", 0, 10),
+                p.integer("record.max.attempts", 1, 100),
+                p.longInteger("image.max.pixels", 1, 1L << 40),
+                p.longInteger("image.max.bytes", 1, 1L << 31),
+                p.folders("image.uri.roots"));
     }
 
     private record Parser(Map<String, String> values, Map<String, String> origin) {
@@ -189,6 +217,38 @@ public record Settings(
             } catch (NumberFormatException e) {
                 throw bad(key, "is not an integer");
             }
+        }
+
+        long longInteger(String key, long min, long max) {
+            try {
+                long value = Long.parseLong(values.get(key));
+                if (value < min || value > max) {
+                    throw bad(key, "must be between " + min + " and " + max);
+                }
+                return value;
+            } catch (NumberFormatException e) {
+                throw bad(key, "is not an integer");
+            }
+        }
+
+        /** A comma-separated list of existing folders, as absolute paths with symlinks resolved. */
+        List<Path> folders(String key) {
+            List<Path> out = new ArrayList<>();
+            for (String part : values.get(key).split(",")) {
+                if (part.isBlank()) {
+                    continue;
+                }
+                try {
+                    Path folder = Path.of(part.trim()).toRealPath();
+                    if (!Files.isDirectory(folder)) {
+                        throw bad(key, "names " + part.trim() + ", which is not a folder");
+                    }
+                    out.add(folder);
+                } catch (IOException | InvalidPathException e) {
+                    throw bad(key, "names " + part.trim() + ", which does not exist");
+                }
+            }
+            return out;
         }
 
         String oneOf(String key, String... allowed) {
@@ -217,6 +277,9 @@ public record Settings(
                 + ", num.stream.threads=" + streamThreads + ", state.dir=" + stateDir + ", crop.mode=" + cropMode
                 + ", crop.fused.reduction=" + fusedReduction + ", model.dir=" + modelDir + ", model.device=" + device
                 + ", model.batch.sizes=" + Arrays.toString(batchSizes) + ", model.max.delay.ms=" + maxDelayMs
-                + ", model.torch.threads=" + torchThreads + "]";
+                + ", model.torch.threads=" + torchThreads + ", model.timeout.ms=" + modelTimeoutMs
+                + ", model.retries=" + modelRetries + ", record.max.attempts=" + recordMaxAttempts
+                + ", image.max.pixels=" + imageMaxPixels + ", image.max.bytes=" + imageMaxBytes
+                + ", image.uri.roots=" + imageUriRoots + "]";
     }
 }

@@ -3,6 +3,7 @@ package dev.egopose.crop;
 import dev.egopose.camera.FrameOrientation;
 import dev.egopose.camera.OpenCvNative;
 import org.opencv.core.Core;
+import org.opencv.core.CvException;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
@@ -38,13 +39,15 @@ public final class FrameDecoder {
         Mat image;
         try {
             image = Imgcodecs.imdecode(buffer, flags);
+        } catch (CvException e) {
+            // e.g. a header declaring more pixels than OpenCV's CV_IO_MAX_IMAGE_PIXELS
+            throw new ImageDecodeException("OpenCV refuses to decode " + encoded.length + " bytes: " + firstLine(e.getMessage()));
         } finally {
             buffer.release();
         }
         if (image.empty()) {
             image.release();
-            throw new ImageDecodeException("cannot decode " + encoded.length + " bytes as JPEG or PNG (they start "
-                    + leadingHex(encoded) + ")");
+            throw new ImageDecodeException("cannot decode " + encoded.length + " bytes as JPEG or PNG");
         }
         return image;
     }
@@ -67,11 +70,9 @@ public final class FrameDecoder {
         return rotated;
     }
 
-    private static String leadingHex(byte[] bytes) {
-        StringBuilder hex = new StringBuilder();
-        for (int i = 0; i < Math.min(8, bytes.length); i++) {
-            hex.append(String.format("%02x", bytes[i] & 0xff));
-        }
-        return hex.toString();
+    private static String firstLine(String message) {
+        String m = message == null ? "" : message.strip();
+        int newline = m.indexOf('\n');
+        return newline < 0 ? m : m.substring(0, newline);
     }
 }

@@ -7,6 +7,11 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,12 +25,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * blocks until its own poses are back, so a stream thread returns
  * from {@code process()} (and Kafka Streams may commit the record) only once the record is fully
  * handled: no acknowledged record ever lives only in this batcher's memory.
+ *
+ * <p>Every model call runs on a thread of its own under a time limit: a call that stalls past it
+ * fails its batch with a {@link ModelException} (the stalled thread is abandoned; once
+ * {@value #MAX_STALLED} are stalled, calls fail at once until one returns). Callers decide what a
+ * failure means: {@link #predictAlone} and {@link #probe} tell a frame the model cannot handle
+ * from a model that cannot run at all.
  */
 public final class Batcher implements AutoCloseable {
     private final HandPoseModel model;
     private final int maxBatch;
     private final long maxDelayNanos;
     private final int maxCallers;
+    private final long callTimeoutNanos;
+    private final ExecutorService calls;
+    private final AtomicInteger stalled = new AtomicInteger();
+    static final int MAX_STALLED = 4;
     private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
     private final Thread worker;
     private final AtomicLong batches = new AtomicLong();
@@ -39,10 +54,11 @@ public final class Batcher implements AutoCloseable {
     public record Stats(long batches, long crops, double meanBatch, double meanQueueWaitMs) {}
 
     /**
-     * @param maxCallers how many threads call {@link #predict} (the stream threads): once that many
-     *                   requests are waiting, no other can arrive and the batch closes
+     * @param maxCallers  how many threads call {@link #predict} (the stream threads): once that many
+     *                    requests are waiting, no other can arrive and the batch closes
+     * @param callTimeout longest one model call may run before it counts as failed
      */
-    public Batcher(HandPoseModel model, int maxBatch, Duration maxDelay, int maxCallers) {
+    public Batcher(HandPoseModel model, int maxBatch, Duration maxDelay, int maxCallers, Duration callTimeout) {
         if (maxCallers < 1) {
             throw new IllegalArgumentException("max callers must be at least 1, got " + maxCallers);
         }
@@ -52,10 +68,20 @@ public final class Batcher implements AutoCloseable {
         if (maxDelay.isNegative()) {
             throw new IllegalArgumentException("max delay must not be negative, got " + maxDelay);
         }
+        if (callTimeout.isNegative() || callTimeout.isZero()) {
+            throw new IllegalArgumentException("call timeout must be positive, got " + callTimeout);
+        }
         this.model = model;
         this.maxBatch = maxBatch;
         this.maxDelayNanos = maxDelay.toNanos();
         this.maxCallers = maxCallers;
+        this.callTimeoutNanos = callTimeout.toNanos();
+        AtomicInteger threads = new AtomicInteger();
+        this.calls = Executors.newCachedThreadPool(task -> {
+            Thread t = new Thread(task, "egopose-model-call-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         this.worker = new Thread(this::run, "egopose-batcher-" + model.card().name());
         this.worker.setDaemon(true);
         this.worker.start();
@@ -89,6 +115,63 @@ public final class Batcher implements AutoCloseable {
                 throw runtime;
             }
             throw new ModelException("model failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Poses for these crops from a model call of their own, outside any batch (same time limit). */
+    public List<Joints3d> predictAlone(List<float[]> requestCrops) {
+        if (closed) {
+            throw new IllegalStateException("batcher is closed");
+        }
+        return timedCall(List.copyOf(requestCrops));
+    }
+
+    /** Whether the model poses one blank crop within the time limit: false means it cannot run at all. */
+    public boolean probe() {
+        if (closed) {
+            return false;
+        }
+        try {
+            return timedCall(List.of(new float[model.card().cropFloats()])).size() == 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Runs the model on a thread of the call pool and waits at most the call timeout. */
+    private List<Joints3d> timedCall(List<float[]> crops) {
+        if (stalled.get() >= MAX_STALLED) {
+            throw new ModelException(stalled.get() + " model calls are stalled past " + callTimeoutNanos / 1_000_000 + " ms");
+        }
+        Future<List<Joints3d>> call = calls.submit(() -> model.predict(crops));
+        try {
+            return call.get(callTimeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            stalled.incrementAndGet();
+            calls.execute(() -> awaitStalled(call));
+            throw new ModelException("model call on " + crops.size() + " crops took longer than " + callTimeoutNanos / 1_000_000 + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModelException("interrupted while waiting for the model", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new ModelException("model failed: " + cause, cause);
+        }
+    }
+
+    /** Counts a stalled call as stalled until it finally returns (its result is thrown away). */
+    private void awaitStalled(Future<List<Joints3d>> call) {
+        try {
+            call.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | RuntimeException e) {
+            // the caller has long been told; nothing is waiting for this result
+        } finally {
+            stalled.decrementAndGet();
         }
     }
 
@@ -138,7 +221,7 @@ public final class Batcher implements AutoCloseable {
         }
         List<Joints3d> poses;
         try {
-            poses = model.predict(all);
+            poses = timedCall(all);
         } catch (RuntimeException e) {
             fail(batch, e);
             return;
@@ -166,5 +249,6 @@ public final class Batcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        calls.shutdownNow();
     }
 }

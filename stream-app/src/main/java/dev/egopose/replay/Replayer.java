@@ -5,6 +5,7 @@ import dev.egopose.avro.Topic;
 import dev.egopose.camera.RgbCalibration;
 import dev.egopose.domain.HandBox;
 import dev.egopose.domain.HandSide;
+import dev.egopose.domain.ImageHeader;
 import dev.egopose.schema.Fisheye624;
 import dev.egopose.schema.Frame;
 import dev.egopose.schema.ImageEncoding;
@@ -106,9 +107,9 @@ public final class Replayer {
             throw new IOException("image " + frame.image() + " is missing");
         }
         byte[] bytes = Files.readAllBytes(frame.image());
-        ImageSize size;
+        ImageHeader size;
         try {
-            size = ImageSize.of(bytes);
+            size = ImageHeader.read(bytes);
         } catch (IllegalArgumentException e) {
             throw new IOException("image " + frame.image() + " is unreadable: " + e.getMessage());
         }
@@ -116,7 +117,7 @@ public final class Replayer {
         for (Map.Entry<HandSide, HandBox> box : frame.boxes().entrySet()) {
             hands.add(AvroMapping.toAvro(box.getKey(), box.getValue()));
         }
-        ImageEncoding encoding = bytes[0] == (byte) 0x89 ? ImageEncoding.PNG : ImageEncoding.JPEG;
+        ImageEncoding encoding = size.format() == ImageHeader.Format.PNG ? ImageEncoding.PNG : ImageEncoding.JPEG;
         Object image = imagesByUri || bytes.length > INLINE_LIMIT
                 ? new ImageUri(frame.image().toAbsolutePath().toUri().toString())
                 : new InlineImage(encoding, ByteBuffer.wrap(bytes));

@@ -28,19 +28,21 @@ final class CropProcessor implements Processor<String, Object, String, Object> {
 
     private final HandCropper cropper;
     private final CropMode mode;
+    private final RecordAttempts attempts;
     private ProcessorContext<String, Object> context;
-    private DeadLetters deadLetters;
+    private StageGuard guard;
     private Sensor latency;
 
-    CropProcessor(HandCropper cropper, CropMode mode) {
+    CropProcessor(HandCropper cropper, CropMode mode, RecordAttempts attempts) {
         this.cropper = cropper;
         this.mode = mode;
+        this.attempts = attempts;
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.deadLetters = new DeadLetters(context, NAME);
+        this.guard = new StageGuard(context, NAME, attempts);
         this.latency = context.metrics().addLatencyRateTotalSensor("egopose", NAME, "crop", Sensor.RecordingLevel.INFO);
     }
 
@@ -48,15 +50,19 @@ final class CropProcessor implements Processor<String, Object, String, Object> {
     public void process(Record<String, Object> record) {
         FrameJob job = (FrameJob) record.value();
         long start = System.nanoTime();
-        try {
-            List<HandCrop> crops = crop(job);
+        guard.run(job.originalKey(), job.originalValue(), record.timestamp(), job::describe, () -> {
+            List<HandCrop> crops;
+            try {
+                crops = crop(job);
+            } catch (IllegalArgumentException e) { // also ImageDecodeException and CalibrationException
+                throw new RejectedRecord(job.describe() + ": " + e.getMessage(), e);
+            } catch (OutOfMemoryError e) {
+                throw new RejectedRecord(job.describe() + ": field image: decoding it needs more memory than is free", e);
+            }
             long nanos = System.nanoTime() - start;
             latency.record(nanos);
             context.forward(record.withValue((Object) new CroppedFrame(job, crops, nanos / 1e6f)), PoseProcessor.NAME);
-        } catch (IllegalArgumentException e) { // also ImageDecodeException and CalibrationException
-            deadLetters.reject(context, job.originalKey(), job.originalValue(), record.timestamp(),
-                    job.describe() + ": " + e.getMessage());
-        }
+        });
     }
 
     private List<HandCrop> crop(FrameJob job) {

@@ -10,21 +10,28 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * Sends the original bytes of a record the topology could not handle to the dead-letter sink, with
- * the reason, the stage and where it came from, and counts it.
+ * the reason, the stage, where it came from and who refused it, and counts it.
  */
 final class DeadLetters {
     static final String SINK = "dlq-sink";
 
+    private final ProcessorContext<String, Object> context;
     private final String stage;
     private final Sensor rejected;
 
-    DeadLetters(ProcessorContext<?, ?> context, String stage) {
+    DeadLetters(ProcessorContext<String, Object> context, String stage) {
+        this.context = context;
         this.stage = stage;
         this.rejected = context.metrics().addRateTotalSensor("egopose", stage, "rejected", Sensor.RecordingLevel.INFO);
     }
 
-    /** Forwards a dead letter for the record whose original key and value are given. */
-    void reject(ProcessorContext<String, Object> context, byte[] key, byte[] value, long timestamp, String reason) {
+    /**
+     * Forwards a dead letter for the record whose original key and value are given.
+     *
+     * @param cause    the exception behind the reason, or null
+     * @param attempts how often the record was tried
+     */
+    void reject(byte[] key, byte[] value, long timestamp, String reason, Throwable cause, int attempts) {
         RecordMetadata source = context.recordMetadata().orElse(null);
         DeadLetter letter = DeadLetter.newBuilder()
                 .setReason(reason)
@@ -35,6 +42,10 @@ final class DeadLetters {
                 .setOriginalKey(key == null ? null : ByteBuffer.wrap(key))
                 .setOriginalValue(value == null ? null : ByteBuffer.wrap(value))
                 .setFailedAtMs(System.currentTimeMillis())
+                .setExceptionClass(cause == null ? null : cause.getClass().getName())
+                .setAttempts(attempts)
+                .setApplicationId(context.applicationId())
+                .setTaskId(context.taskId().toString())
                 .build();
         String dlqKey = key == null ? "" : new String(key, StandardCharsets.UTF_8);
         context.forward(new Record<String, Object>(dlqKey, letter, timestamp), SINK);

@@ -23,18 +23,22 @@ final class PoseProcessor implements Processor<String, Object, String, Object> {
     static final String SINK = "poses-sink";
 
     private final Batcher batcher;
+    private final ModelCalls modelCalls;
+    private final RecordAttempts attempts;
     private ProcessorContext<String, Object> context;
-    private DeadLetters deadLetters;
+    private StageGuard guard;
     private Sensor latency;
 
-    PoseProcessor(Batcher batcher) {
+    PoseProcessor(Batcher batcher, StageLimits limits, RecordAttempts attempts) {
         this.batcher = batcher;
+        this.modelCalls = new ModelCalls(batcher, limits.modelRetries(), limits.retryBackoff());
+        this.attempts = attempts;
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.deadLetters = new DeadLetters(context, NAME);
+        this.guard = new StageGuard(context, NAME, attempts);
         this.latency = context.metrics().addLatencyRateTotalSensor("egopose", NAME, "model", Sensor.RecordingLevel.INFO);
     }
 
@@ -42,15 +46,13 @@ final class PoseProcessor implements Processor<String, Object, String, Object> {
     public void process(Record<String, Object> record) {
         CroppedFrame cropped = (CroppedFrame) record.value();
         FrameJob job = cropped.job();
+        guard.run(job.originalKey(), job.originalValue(), record.timestamp(), job::describe, () -> pose(record, cropped));
+    }
+
+    private void pose(Record<String, Object> record, CroppedFrame cropped) {
+        FrameJob job = cropped.job();
         long start = System.nanoTime();
-        List<Joints3d> joints;
-        try {
-            joints = batcher.predict(cropped.crops().stream().map(HandCrop::tensor).toList());
-        } catch (RuntimeException e) {
-            deadLetters.reject(context, job.originalKey(), job.originalValue(), record.timestamp(),
-                    job.describe() + ": model failed: " + e.getMessage());
-            return;
-        }
+        List<Joints3d> joints = modelCalls.predict(cropped.crops().stream().map(HandCrop::tensor).toList(), job.describe());
         long nanos = System.nanoTime() - start;
         latency.record(nanos);
         List<HandPose> hands = new ArrayList<>(joints.size());

@@ -72,7 +72,7 @@ class BatcherTest {
         int callers = 8;
         CyclicBarrier start = new CyclicBarrier(callers);
         ExecutorService pool = Executors.newFixedThreadPool(callers);
-        try (Batcher batcher = new Batcher(model, 16, Duration.ofMillis(500), 8)) {
+        try (Batcher batcher = new Batcher(model, 16, Duration.ofMillis(500), 8, Duration.ofMinutes(1))) {
             List<Future<List<Joints3d>>> results = new ArrayList<>();
             for (int t = 0; t < callers; t++) {
                 int id = t;
@@ -98,7 +98,7 @@ class BatcherTest {
     @Test
     void aFullBatchRunsWithoutWaitingForTheDelay() {
         EchoModel model = new EchoModel();
-        try (Batcher batcher = new Batcher(model, 2, Duration.ofMinutes(10), 8)) {
+        try (Batcher batcher = new Batcher(model, 2, Duration.ofMinutes(10), 8, Duration.ofMinutes(1))) {
             List<Joints3d> poses = assertTimeoutPreemptively(Duration.ofSeconds(20),
                     () -> batcher.predict(List.of(crop(1), crop(2))));
             assertEquals(2.0, poses.get(1).get(1, 0));
@@ -108,7 +108,7 @@ class BatcherTest {
     @Test
     void aBatchHoldingEveryPossibleCallerRunsWithoutWaitingForTheDelay() {
         EchoModel model = new EchoModel();
-        try (Batcher batcher = new Batcher(model, 16, Duration.ofMinutes(10), 1)) {
+        try (Batcher batcher = new Batcher(model, 16, Duration.ofMinutes(10), 1, Duration.ofMinutes(1))) {
             List<Joints3d> poses = assertTimeoutPreemptively(Duration.ofSeconds(20),
                     () -> batcher.predict(List.of(crop(7))));
             assertEquals(7.0, poses.get(0).get(1, 0));
@@ -118,7 +118,7 @@ class BatcherTest {
     @Test
     void aModelFailureReachesTheCallersOfThatBatchAndTheBatcherGoesOn() {
         EchoModel model = new EchoModel();
-        try (Batcher batcher = new Batcher(model, 4, Duration.ZERO, 1)) {
+        try (Batcher batcher = new Batcher(model, 4, Duration.ZERO, 1, Duration.ofMinutes(1))) {
             model.failNext = new ModelException("boom");
             ModelException e = assertThrows(ModelException.class, () -> batcher.predict(List.of(crop(1))));
             assertEquals("boom", e.getMessage());
@@ -130,7 +130,7 @@ class BatcherTest {
     void closingReleasesWaitingCallers() throws Exception {
         EchoModel model = new EchoModel();
         model.gate = new CountDownLatch(1);
-        Batcher batcher = new Batcher(model, 1, Duration.ZERO, 2);
+        Batcher batcher = new Batcher(model, 1, Duration.ZERO, 2, Duration.ofMinutes(1));
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             Future<List<Joints3d>> first = pool.submit(() -> batcher.predict(List.of(crop(1))));

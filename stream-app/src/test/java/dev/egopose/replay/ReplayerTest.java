@@ -261,9 +261,10 @@ class ReplayerTest {
 
     @Test
     void imagesOverTheInlineLimitGoByUri() throws Exception {
-        // a valid JPEG header (SOF0, 20 x 10) padded past the inline limit
+        // a structurally whole JPEG (SOF0, 20 x 10, a one-byte scan, EOI) padded past the inline limit after its end
         byte[] big = new byte[Replayer.INLINE_LIMIT + 1];
-        byte[] header = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x0A, 0x00, 0x14, 0x01, 0x01, 0x11, 0x00};
+        byte[] header = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x0A, 0x00, 0x14, 0x01, 0x01, 0x11, 0x00,
+            (byte) 0xFF, (byte) 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3F, 0x00, 0x12, (byte) 0xFF, (byte) 0xD9};
         System.arraycopy(header, 0, big, 0, header.length);
         Files.write(images.resolve("test/take_b/000002.jpg"), big);
         TakeSet set = TakeSet.open(anno, images, null, null);

@@ -34,14 +34,22 @@ class DecodeProcessorTest {
     void setUp() {
         context = new MockProcessorContext<>();
         context.setRecordMetadata(TOPICS.frames().name(), 3, 41L);
-        processor = new DecodeProcessor(TOPICS.frames().valueSerde().deserializer(), TOPICS.frames().name());
+        processor = new DecodeProcessor(TOPICS.frames().valueSerde().deserializer(), TOPICS.frames().name(),
+                new StageLimits(8_500_000, 1 << 20, List.of(), 1, java.time.Duration.ZERO, 3), new RecordAttempts(3));
         processor.init(context);
     }
+
+    /** A structurally whole JPEG declaring 1408x1408, one component (the decode stage never decodes pixels). */
+    private static final byte[] JPEG_HEADER_1408 = {
+        (byte) 0xFF, (byte) 0xD8,
+        (byte) 0xFF, (byte) 0xC0, 0x00, 0x0B, 0x08, 0x05, (byte) 0x80, 0x05, (byte) 0x80, 0x01, 0x01, 0x11, 0x00,
+        (byte) 0xFF, (byte) 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3F, 0x00, 0x12, (byte) 0xFF, (byte) 0xD9,
+    };
 
     private static Frame frame(List<Double> params) {
         return Frame.newBuilder()
                 .setTakeUid("take-1").setTakeName("t").setFrameNumber(12).setCaptureTimeNs(5)
-                .setImage(new InlineImage(ImageEncoding.JPEG, ByteBuffer.wrap(new byte[] {9, 9})))
+                .setImage(new InlineImage(ImageEncoding.JPEG, ByteBuffer.wrap(JPEG_HEADER_1408)))
                 .setWidth(1408).setHeight(1408).setOrientation(Orientation.SENSOR)
                 .setCamera(new Fisheye624(params, 1408, 1408))
                 .setHands(List.of(AvroMapping.toAvro(HandSide.LEFT, new HandBox(1, 2, 30, 40))))
@@ -61,7 +69,7 @@ class DecodeProcessorTest {
         FrameJob job = (FrameJob) forwarded.get(0).record().value();
         assertEquals("take-1", job.takeUid());
         assertEquals(12, job.frame().getFrameNumber());
-        assertArrayEquals(new byte[] {9, 9}, job.image());
+        assertArrayEquals(JPEG_HEADER_1408, job.image());
         assertEquals(77L, forwarded.get(0).record().timestamp());
     }
 
@@ -71,7 +79,11 @@ class DecodeProcessorTest {
         CapturedForward<? extends String, ?> forward = context.forwarded().get(0);
         assertEquals(DeadLetters.SINK, forward.childName().orElseThrow());
         DeadLetter letter = (DeadLetter) forward.record().value();
-        assertEquals("take take-1 frame 12: Fisheye624 camera has 14 parameters, expected 15", letter.getReason());
+        assertEquals("take take-1 frame 12: field camera.params: Fisheye624 camera has 14 parameters, expected 15", letter.getReason());
+        assertEquals(1, letter.getAttempts());
+        assertEquals(null, letter.getExceptionClass());
+        assertEquals(context.taskId().toString(), letter.getTaskId());
+        assertEquals(context.applicationId(), letter.getApplicationId());
         assertEquals("decode", letter.getStage());
         assertEquals(3, letter.getSourcePartition());
         assertEquals(41L, letter.getSourceOffset());

@@ -126,13 +126,22 @@ class PoseTopologyTest {
         }
     }
 
+    /** The default limits, with URIs allowed under {@code root}. */
+    static StageLimits limits(Path root) {
+        try {
+            return new StageLimits(8_500_000, 16 << 20, java.util.List.of(root.toRealPath()), 1, Duration.ZERO, 3);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private void start(CropMode mode) {
         model = new FakeModel();
-        batcher = new Batcher(model, 16, Duration.ZERO, 1);
+        batcher = new Batcher(model, 16, Duration.ZERO, 1, Duration.ofMinutes(1));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "pose-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9");
-        driver = new TopologyTestDriver(PoseTopology.build(TOPICS, cropper, mode, batcher), props);
+        driver = new TopologyTestDriver(PoseTopology.build(TOPICS, cropper, mode, batcher, limits(tmp)), props);
         frames = driver.createInputTopic(TOPICS.frames().name(), new ByteArraySerializer(), new ByteArraySerializer());
         poses = driver.createOutputTopic(TOPICS.poses().name(), new StringDeserializer(), TOPICS.poses().valueSerde().deserializer());
         dlq = driver.createOutputTopic(TOPICS.dlq().name(), new StringDeserializer(), TOPICS.dlq().valueSerde().deserializer());
@@ -297,14 +306,21 @@ class PoseTopologyTest {
         twoRights.setHands(List.of(AvroMapping.toAvro(HandSide.RIGHT, RIGHT_BOX), AvroMapping.toAvro(HandSide.RIGHT, LEFT_BOX)));
         send("take-a", twoRights.build());
         List<DeadLetter> letters = dlq.readValuesToList();
-        assertTrue(letters.get(0).getReason().contains("take take-a frame 1: right hand box has a non-finite corner"), letters.get(0).getReason());
+        assertTrue(letters.get(0).getReason().contains("take take-a frame 1: field hands: right hand box has a non-finite corner"), letters.get(0).getReason());
         assertTrue(letters.get(1).getReason().contains("two boxes for the right hand"), letters.get(1).getReason());
     }
 
     @Test
     void refusesAnUndecodableImageAtTheCropStage() {
+        // structurally whole (the decode stage passes it), but its quantisation table names table 15
+        byte[] bogus = pinholeJpeg.clone();
+        int dqt = 2;
+        while (!((bogus[dqt] & 0xff) == 0xFF && (bogus[dqt + 1] & 0xff) == 0xDB)) {
+            dqt += 2 + (((bogus[dqt + 2] & 0xff) << 8) | (bogus[dqt + 3] & 0xff));
+        }
+        bogus[dqt + 4] = 0x0F;
         Frame frame = pinholeFrame("take-a", 4, RIGHT_BOX)
-                .setImage(new InlineImage(ImageEncoding.JPEG, ByteBuffer.wrap(new byte[] {1, 2, 3, 4})))
+                .setImage(new InlineImage(ImageEncoding.JPEG, ByteBuffer.wrap(bogus)))
                 .build();
         send("take-a", frame);
         DeadLetter letter = dlq.readValue();
@@ -330,7 +346,7 @@ class PoseTopologyTest {
         HandPoses out = poses.readValue();
         assertPose(FakeModel.pose(cropper.cropUndistorted(pinholeJpeg, List.of(RIGHT_BOX)).get(0)), out.getHands().get(0));
         List<DeadLetter> letters = dlq.readValuesToList();
-        assertTrue(letters.get(0).getReason().contains("cannot read image"), letters.get(0).getReason());
+        assertTrue(letters.get(0).getReason().contains("missing.jpg does not exist"), letters.get(0).getReason());
         assertTrue(letters.get(1).getReason().contains("unsupported scheme"), letters.get(1).getReason());
     }
 
