@@ -4,7 +4,9 @@ import dev.egopose.avro.AvroMapping;
 import dev.egopose.camera.Fisheye624;
 import dev.egopose.camera.FrameOrientation;
 import dev.egopose.camera.RgbCalibration;
+import dev.egopose.camera.CalibrationException;
 import dev.egopose.crop.HandCropper;
+import dev.egopose.crop.ImageDecodeException;
 import dev.egopose.domain.CropMode;
 import dev.egopose.domain.HandBox;
 import dev.egopose.domain.HandSide;
@@ -54,7 +56,11 @@ final class CropProcessor implements Processor<String, Object, String, Object> {
             List<HandCrop> crops;
             try {
                 crops = crop(job);
-            } catch (IllegalArgumentException e) { // also ImageDecodeException and CalibrationException
+            } catch (ImageDecodeException e) {
+                throw new RejectedRecord(job.describe() + ": field image: " + e.getMessage(), e);
+            } catch (CalibrationException e) {
+                throw new RejectedRecord(job.describe() + ": field camera: " + e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
                 throw new RejectedRecord(job.describe() + ": " + e.getMessage(), e);
             } catch (OutOfMemoryError e) {
                 throw new RejectedRecord(job.describe() + ": field image: decoding it needs more memory than is free", e);

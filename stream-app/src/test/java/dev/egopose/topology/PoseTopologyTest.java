@@ -76,10 +76,16 @@ class PoseTopologyTest {
     /** Joint k axis a of a crop = mean of the crop * (3k + a + 1) / 1000: any pixel change shows. */
     static final class FakeModel implements HandPoseModel {
         final List<Integer> batches = new ArrayList<>();
+        private final ModelCard card;
+
+        /** @param folder where the bundled model's card is extracted */
+        FakeModel(Path folder) {
+            this.card = ModelCard.read(BundledModel.extractTo(folder.resolve("model")).resolve("model.json"));
+        }
 
         @Override
         public ModelCard card() {
-            return ModelCard.read(BundledModel.extractTo(tmp.resolve("model")).resolve("model.json"));
+            return card;
         }
 
         @Override
@@ -136,7 +142,7 @@ class PoseTopologyTest {
     }
 
     private void start(CropMode mode) {
-        model = new FakeModel();
+        model = new FakeModel(tmp);
         batcher = new Batcher(model, 16, Duration.ZERO, 1, Duration.ofMinutes(1));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "pose-topology-test");
