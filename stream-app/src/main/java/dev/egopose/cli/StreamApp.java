@@ -9,17 +9,14 @@ import dev.egopose.model.Batcher;
 import dev.egopose.model.BundledModel;
 import dev.egopose.model.djl.ModelOptions;
 import dev.egopose.model.djl.TorchScriptModel;
-import dev.egopose.model.ModelUnavailableException;
 import dev.egopose.topology.PoseTopology;
 import dev.egopose.topology.StageLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +28,7 @@ final class StreamApp implements AutoCloseable {
     private final Batcher batcher;
     private final KafkaStreams streams;
     private final Topics topics;
-    private final AtomicReference<Throwable> fatal = new AtomicReference<>();
+    private final ThreadFailures failures = new ThreadFailures();
     /** Wait before the first retry of a failed model call (doubling after). */
     static final Duration RETRY_BACKOFF = Duration.ofMillis(100);
 
@@ -58,7 +55,7 @@ final class StreamApp implements AutoCloseable {
                 settings.modelRetries(), RETRY_BACKOFF, settings.recordMaxAttempts());
         KafkaStreams streams = new KafkaStreams(PoseTopology.build(topics, cropper, settings.cropMode(), batcher, limits), properties(settings));
         StreamApp app = new StreamApp(model, batcher, streams, topics);
-        streams.setUncaughtExceptionHandler(app::onThreadFailure);
+        streams.setUncaughtExceptionHandler(app.failures);
         try {
             streams.start();
             app.awaitRunning(startTimeout);
@@ -69,27 +66,10 @@ final class StreamApp implements AutoCloseable {
         return app;
     }
 
-    /**
-     * A stream thread died. A model that cannot run stops the whole client (and {@code run} exits 1):
-     * dead-lettering or skipping would drop good frames. Anything else replaces the thread, which
-     * reads the failed record again; the topology gives up on a record after record.max.attempts.
-     */
-    private StreamThreadExceptionResponse onThreadFailure(Throwable e) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof ModelUnavailableException) {
-                fatal.compareAndSet(null, c);
-                LOG.error("the model is unavailable; stopping the processor (nothing is committed past the last posed frame)", c);
-                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-            }
-        }
-        LOG.error("stream thread failed; replacing it (it will read the same record again)", e);
-        return StreamThreadExceptionResponse.REPLACE_THREAD;
-    }
-
     /** Why the processor stopped by itself, if it did: the failure that shut it down. */
     Optional<Throwable> failure() {
-        if (fatal.get() != null) {
-            return Optional.of(fatal.get());
+        if (failures.fatal().isPresent()) {
+            return failures.fatal();
         }
         KafkaStreams.State state = streams.state();
         return state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR

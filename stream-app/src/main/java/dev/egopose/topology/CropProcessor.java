@@ -30,21 +30,21 @@ final class CropProcessor implements Processor<String, Object, String, Object> {
 
     private final HandCropper cropper;
     private final CropMode mode;
-    private final RecordAttempts attempts;
+    private final int maxAttempts;
     private ProcessorContext<String, Object> context;
     private StageGuard guard;
     private Sensor latency;
 
-    CropProcessor(HandCropper cropper, CropMode mode, RecordAttempts attempts) {
+    CropProcessor(HandCropper cropper, CropMode mode, int maxAttempts) {
         this.cropper = cropper;
         this.mode = mode;
-        this.attempts = attempts;
+        this.maxAttempts = maxAttempts;
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.guard = new StageGuard(context, NAME, attempts);
+        this.guard = new StageGuard(context, NAME, maxAttempts);
         this.latency = context.metrics().addLatencyRateTotalSensor("egopose", NAME, "crop", Sensor.RecordingLevel.INFO);
     }
 

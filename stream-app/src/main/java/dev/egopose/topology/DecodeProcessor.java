@@ -31,23 +31,23 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Object>
     private final String topic;
     private final StageLimits limits;
     private final ClaimCheck claimCheck;
-    private final RecordAttempts attempts;
+    private final int maxAttempts;
     private ProcessorContext<String, Object> context;
     private StageGuard guard;
     private Sensor latency;
 
-    DecodeProcessor(Deserializer<Frame> deserializer, String topic, StageLimits limits, RecordAttempts attempts) {
+    DecodeProcessor(Deserializer<Frame> deserializer, String topic, StageLimits limits) {
         this.deserializer = deserializer;
         this.topic = topic;
         this.limits = limits;
         this.claimCheck = new ClaimCheck(limits.imageUriRoots(), limits.imageMaxBytes());
-        this.attempts = attempts;
+        this.maxAttempts = limits.recordMaxAttempts();
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.guard = new StageGuard(context, NAME, attempts);
+        this.guard = new StageGuard(context, NAME, maxAttempts);
         this.latency = context.metrics().addLatencyRateTotalSensor("egopose", NAME, "decode", Sensor.RecordingLevel.INFO);
     }
 

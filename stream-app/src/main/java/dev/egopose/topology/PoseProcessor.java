@@ -24,21 +24,21 @@ final class PoseProcessor implements Processor<String, Object, String, Object> {
 
     private final Batcher batcher;
     private final ModelCalls modelCalls;
-    private final RecordAttempts attempts;
+    private final int maxAttempts;
     private ProcessorContext<String, Object> context;
     private StageGuard guard;
     private Sensor latency;
 
-    PoseProcessor(Batcher batcher, StageLimits limits, RecordAttempts attempts) {
+    PoseProcessor(Batcher batcher, StageLimits limits) {
         this.batcher = batcher;
         this.modelCalls = new ModelCalls(batcher, limits.modelRetries(), limits.retryBackoff());
-        this.attempts = attempts;
+        this.maxAttempts = limits.recordMaxAttempts();
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.guard = new StageGuard(context, NAME, attempts);
+        this.guard = new StageGuard(context, NAME, maxAttempts);
         this.latency = context.metrics().addLatencyRateTotalSensor("egopose", NAME, "model", Sensor.RecordingLevel.INFO);
     }
 

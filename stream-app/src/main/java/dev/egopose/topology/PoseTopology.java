@@ -20,7 +20,7 @@ import org.apache.kafka.streams.Topology;
  * Frames are read as raw bytes so that a record that cannot be decoded still reaches the
  * dead-letter topic whole. Each stage runs its work through a {@link StageGuard}: bad input is
  * dead-lettered, failures of the system are rethrown, and a record failing in an unforeseen way is
- * retried a bounded number of times before it is dead-lettered. One record is handled at a time per partition, so each take's poses
+ * tried again in place a bounded number of times before it is dead-lettered. One record is handled at a time per partition, so each take's poses
  * leave in frame order.
  */
 public final class PoseTopology {
@@ -29,14 +29,12 @@ public final class PoseTopology {
     private PoseTopology() {}
 
     public static Topology build(Topics topics, HandCropper cropper, CropMode mode, Batcher batcher, StageLimits limits) {
-        // one count of failed attempts per record for all stream threads: a replaced thread must see it
-        RecordAttempts attempts = new RecordAttempts(limits.recordMaxAttempts());
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.frames().name());
         topology.addProcessor(DecodeProcessor.NAME,
-                () -> new DecodeProcessor(topics.frames().valueSerde().deserializer(), topics.frames().name(), limits, attempts), SOURCE);
-        topology.addProcessor(CropProcessor.NAME, () -> new CropProcessor(cropper, mode, attempts), DecodeProcessor.NAME);
-        topology.addProcessor(PoseProcessor.NAME, () -> new PoseProcessor(batcher, limits, attempts), CropProcessor.NAME);
+                () -> new DecodeProcessor(topics.frames().valueSerde().deserializer(), topics.frames().name(), limits), SOURCE);
+        topology.addProcessor(CropProcessor.NAME, () -> new CropProcessor(cropper, mode, limits.recordMaxAttempts()), DecodeProcessor.NAME);
+        topology.addProcessor(PoseProcessor.NAME, () -> new PoseProcessor(batcher, limits), CropProcessor.NAME);
         topology.addSink(PoseProcessor.SINK, topics.poses().name(), topics.poses().keySerde().serializer(),
                 cast(topics.poses().valueSerde().serializer(), HandPoses.class), PoseProcessor.NAME);
         topology.addSink(DeadLetters.SINK, topics.dlq().name(), topics.dlq().keySerde().serializer(),

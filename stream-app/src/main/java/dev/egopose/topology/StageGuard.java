@@ -15,11 +15,14 @@ import org.slf4j.LoggerFactory;
  *   <li>bad input ({@link RejectedRecord}): the record goes to the dead-letter topic at once;</li>
  *   <li>failures of the system (Kafka's own exceptions, a model that cannot run): rethrown, for
  *       Kafka Streams to handle or for the processor to stop loudly;</li>
- *   <li>anything else (a bug, an input nobody foresaw): rethrown, so the stream thread is replaced
- *       and reads the record again, until it has failed {@code record.max.attempts} times; then it
- *       is dead-lettered with its cause, counted ({@code poisoned-total}) and logged. A record can
- *       therefore never hold up its partition for ever.</li>
+ *   <li>anything else (a bug, an input nobody foresaw, a decode running out of memory): the work
+ *       is tried again, in place, after a short pause, up to {@code record.max.attempts} times in
+ *       all; then the record is dead-lettered with its cause, counted ({@code poisoned-total}) and
+ *       logged. A record can therefore never hold up its partition.</li>
  * </ul>
+ * The retry stays on the same stream thread on purpose: a replaced thread would only read the
+ * record again after the dead one's group membership expired (45 s by default), per attempt.
+ * Retrying is safe because a stage forwards its result as its very last step.
  */
 final class StageGuard {
     private static final Logger LOG = LoggerFactory.getLogger(StageGuard.class);
@@ -27,14 +30,14 @@ final class StageGuard {
     private final ProcessorContext<String, Object> context;
     private final String stage;
     private final DeadLetters deadLetters;
-    private final RecordAttempts attempts;
+    private final int maxAttempts;
     private final Sensor poisoned;
 
-    StageGuard(ProcessorContext<String, Object> context, String stage, RecordAttempts attempts) {
+    StageGuard(ProcessorContext<String, Object> context, String stage, int maxAttempts) {
         this.context = context;
         this.stage = stage;
         this.deadLetters = new DeadLetters(context, stage);
-        this.attempts = attempts;
+        this.maxAttempts = maxAttempts;
         this.poisoned = context.metrics().addRateTotalSensor("egopose", stage, "poisoned", Sensor.RecordingLevel.INFO);
     }
 
@@ -47,25 +50,35 @@ final class StageGuard {
      * @param where     names the record in messages (take, frame)
      */
     void run(byte[] key, byte[] value, long timestamp, Supplier<String> where, Runnable work) {
-        String position = position();
-        try {
-            work.run();
-            attempts.succeeded(position);
-        } catch (RejectedRecord e) {
-            attempts.succeeded(position);
-            deadLetters.reject(key, value, timestamp, e.getMessage(), e.getCause(), 1);
-        } catch (KafkaException | ModelUnavailableException e) {
-            throw e;
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError | LinkageError | AssertionError e) {
-            int n = attempts.failed(position);
-            String what = where.get() + ": stage " + stage + " failed unexpectedly (" + e + ")";
-            if (n < attempts.maxAttempts()) {
-                LOG.warn("{}, attempt {} of {}: the stream thread will be replaced and read the record again", what, n, attempts.maxAttempts(), e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                work.run();
+                return;
+            } catch (RejectedRecord e) {
+                deadLetters.reject(key, value, timestamp, e.getMessage(), e.getCause(), attempt);
+                return;
+            } catch (KafkaException | ModelUnavailableException e) {
                 throw e;
+            } catch (RuntimeException | StackOverflowError | OutOfMemoryError | LinkageError | AssertionError e) {
+                String what = where.get() + ": stage " + stage + " failed unexpectedly (" + e + ")";
+                if (attempt < maxAttempts) {
+                    LOG.warn("{}, attempt {} of {}; trying it again", what, attempt, maxAttempts, e);
+                    pause(attempt);
+                    continue;
+                }
+                LOG.error("{}; giving up on {} after {} attempts: it goes to the dead-letter topic", what, position(), attempt, e);
+                poisoned.record();
+                deadLetters.reject(key, value, timestamp, what + "; gave up after " + attempt + " attempts", e, attempt);
+                return;
             }
-            LOG.error("{}; giving up on {} after {} attempts: it goes to the dead-letter topic", what, position, n, e);
-            poisoned.record();
-            deadLetters.reject(key, value, timestamp, what + "; gave up after " + n + " attempts", e, n);
+        }
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(Math.min(1_000L, 50L << attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
