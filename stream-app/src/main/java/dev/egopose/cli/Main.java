@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
         versionProvider = Main.Version.class,
         description = "Streaming egocentric 3D hand pose: Aria frames on Kafka in, POTTER hand poses out.",
         subcommands = {
-            DemoCommand.class, RunCommand.class, BrokerCommand.class, ReplayCommand.class, SinkCommand.class,
+            DemoCommand.class, RunCommand.class, BrokerCommand.class, ReplayCommand.class, SinkCommand.class, DlqCommand.class,
             EvaluateCommand.class, SynthCommand.class, RenderCommand.class, BenchCommand.class, CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

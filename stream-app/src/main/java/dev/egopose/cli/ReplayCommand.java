@@ -59,7 +59,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "At most N frames (0 = all).")
     int limit;
 
-    @Option(names = "--uri", description = "Send file: URIs instead of inline image bytes (images over 900 kB always go by URI).")
+    @Option(names = "--uri", description = "Send file: URIs instead of inline image bytes (images over 900 kB always go by URI)."
+                    + " The processor reads them only under its image.uri.roots (--set image.uri.roots=DIR).")
     boolean byUri;
 
     @Override

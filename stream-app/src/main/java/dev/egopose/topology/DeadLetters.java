@@ -7,6 +7,8 @@ import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends the original bytes of a record the topology could not handle to the dead-letter sink, with
@@ -14,6 +16,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  */
 final class DeadLetters {
     static final String SINK = "dlq-sink";
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
     private final ProcessorContext<String, Object> context;
     private final String stage;
@@ -50,5 +53,7 @@ final class DeadLetters {
         String dlqKey = key == null ? "" : new String(key, StandardCharsets.UTF_8);
         context.forward(new Record<String, Object>(dlqKey, letter, timestamp), SINK);
         rejected.record();
+        LOG.warn("dead letter ({} stage, {}@{}): {}", stage, letter.getSourceTopic() + "-" + letter.getSourcePartition(),
+                letter.getSourceOffset(), reason);
     }
 }
