@@ -36,11 +36,11 @@ public record Topics(Topic<String, Frame> frames, Topic<String, HandPoses> poses
         return named(DEFAULT_FRAMES, DEFAULT_POSES, DEFAULT_DLQ);
     }
 
-    /** The three topics under the given names, with the standard serdes. */
+    /** The three topics under the given names, with the standard serdes (which also read every earlier wire version). */
     public static Topics named(String frames, String poses, String dlq) {
         return new Topics(
-                new Topic<>(frames, Serdes.String(), AvroSerde.of(Frame.class)),
-                new Topic<>(poses, Serdes.String(), AvroSerde.of(HandPoses.class)),
+                new Topic<>(frames, Serdes.String(), AvroSerde.of(Frame.class, SchemaHistory.older(Frame.getClassSchema()))),
+                new Topic<>(poses, Serdes.String(), AvroSerde.of(HandPoses.class, SchemaHistory.older(HandPoses.getClassSchema()))),
                 new Topic<>(dlq, Serdes.String(), AvroSerde.of(DeadLetter.class, SchemaHistory.older(DeadLetter.getClassSchema()))));
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads the Aria RGB camera ({@code camera-rgb}) from projectaria calibration JSON. Accepted shapes:
@@ -55,17 +56,43 @@ public final class CalibrationJson {
         return new RgbCalibration(parseModel(json, source), width, height);
     }
 
-    private Fisheye624 readModel(Path file) {
-        String text;
+    /**
+     * The RGB camera's pose in the device frame ({@code camera-rgb.T_Device_Camera}: {@code Translation}
+     * [x, y, z], {@code UnitQuaternion} [w, [x, y, z]]), if the file has one.
+     */
+    public Optional<RigidTransform> readDeviceFromCamera(Path file) {
+        return parseDeviceFromCamera(readText(file), file.toString());
+    }
+
+    public Optional<RigidTransform> parseDeviceFromCamera(String json, String source) {
+        JsonNode pose = findRgbCamera(tree(json, source), source).get("T_Device_Camera");
+        if (pose == null || pose.isNull()) {
+            return Optional.empty();
+        }
+        String field = RGB_LABEL + ".T_Device_Camera";
+        JsonNode t = pose.get("Translation");
+        JsonNode q = pose.get("UnitQuaternion");
+        if (t == null || !t.isArray() || t.size() != 3 || q == null || !q.isArray() || q.size() != 2 || !q.get(1).isArray() || q.get(1).size() != 3) {
+            throw new CalibrationException(source + ": " + field + " must be {\"Translation\": [x, y, z], \"UnitQuaternion\": [w, [x, y, z]]}");
+        }
+        double[] rotation = {q.get(0).asDouble(), q.get(1).get(0).asDouble(), q.get(1).get(1).asDouble(), q.get(1).get(2).asDouble()};
+        double[] translation = {t.get(0).asDouble(), t.get(1).asDouble(), t.get(2).asDouble()};
         try {
-            text = Files.readString(file);
+            return Optional.of(new RigidTransform(rotation, translation));
+        } catch (IllegalArgumentException e) {
+            throw new CalibrationException(source + ": " + field + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String readText(Path file) {
+        try {
+            return Files.readString(file);
         } catch (IOException e) {
             throw new CalibrationException("cannot read calibration file " + file + ": " + e.getMessage(), e);
         }
-        return parseModel(text, file.toString());
     }
 
-    private Fisheye624 parseModel(String json, String source) {
+    private JsonNode tree(String json, String source) {
         JsonNode root;
         try {
             root = mapper.readTree(json);
@@ -75,8 +102,15 @@ public final class CalibrationJson {
         if (root == null || root.isMissingNode()) {
             throw new CalibrationException(source + ": empty calibration file");
         }
-        JsonNode camera = findRgbCamera(root, source);
-        return modelOf(camera, source);
+        return root;
+    }
+
+    private Fisheye624 readModel(Path file) {
+        return parseModel(readText(file), file.toString());
+    }
+
+    private Fisheye624 parseModel(String json, String source) {
+        return modelOf(findRgbCamera(tree(json, source), source), source);
     }
 
     private static JsonNode findRgbCamera(JsonNode root, String source) {

@@ -52,7 +52,7 @@ final class StreamApp implements AutoCloseable {
         Topics topics = Topics.named(settings.framesTopic(), settings.posesTopic(), settings.dlqTopic());
         HandCropper cropper = new HandCropper(new UndistortionMapCache(8), settings.fusedReduction());
         StageLimits limits = new StageLimits(settings.imageMaxPixels(), settings.imageMaxBytes(), settings.imageUriRoots(),
-                settings.modelRetries(), RETRY_BACKOFF, settings.recordMaxAttempts());
+                settings.modelRetries(), RETRY_BACKOFF, settings.recordMaxAttempts(), settings.trackingMinConfidence());
         KafkaStreams streams = new KafkaStreams(PoseTopology.build(topics, cropper, settings.cropMode(), batcher, limits), properties(settings));
         StreamApp app = new StreamApp(model, batcher, streams, topics);
         streams.setUncaughtExceptionHandler(app.failures);

@@ -41,6 +41,7 @@ import java.util.TreeMap;
  * @param imageMaxPixels      largest stored image (width x height) a frame may carry
  * @param imageMaxBytes       largest encoded image, inline or behind a URI
  * @param imageUriRoots       folders {@code file:} image URIs may point into; none = URIs refused
+ * @param trackingMinConfidence hands tracked (Aria hand tracking) with less confidence are not posed
  */
 public record Settings(
         String bootstrapServers,
@@ -63,7 +64,8 @@ public record Settings(
         int recordMaxAttempts,
         long imageMaxPixels,
         long imageMaxBytes,
-        List<Path> imageUriRoots) {
+        List<Path> imageUriRoots,
+        double trackingMinConfidence) {
 
     /** The defaults, as key = value (also the documented keys, in order). */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -91,6 +93,7 @@ public record Settings(
         d.put("image.max.pixels", "8500000");
         d.put("image.max.bytes", "16777216");
         d.put("image.uri.roots", "");
+        d.put("handtracking.min.confidence", "0.5");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -191,7 +194,8 @@ public record Settings(
                 p.integer("record.max.attempts", 1, 100),
                 p.longInteger("image.max.pixels", 1, 1L << 40),
                 p.longInteger("image.max.bytes", 1, 1L << 31),
-                p.folders("image.uri.roots"));
+                p.folders("image.uri.roots"),
+                p.fraction("handtracking.min.confidence"));
     }
 
     private record Parser(Map<String, String> values, Map<String, String> origin) {
@@ -216,6 +220,18 @@ public record Settings(
                 return value;
             } catch (NumberFormatException e) {
                 throw bad(key, "is not an integer");
+            }
+        }
+
+        double fraction(String key) {
+            try {
+                double value = Double.parseDouble(values.get(key));
+                if (!(value >= 0 && value <= 1)) {
+                    throw bad(key, "must be between 0 and 1");
+                }
+                return value;
+            } catch (NumberFormatException e) {
+                throw bad(key, "is not a number");
             }
         }
 
@@ -280,6 +296,6 @@ public record Settings(
                 + ", model.torch.threads=" + torchThreads + ", model.timeout.ms=" + modelTimeoutMs
                 + ", model.retries=" + modelRetries + ", record.max.attempts=" + recordMaxAttempts
                 + ", image.max.pixels=" + imageMaxPixels + ", image.max.bytes=" + imageMaxBytes
-                + ", image.uri.roots=" + imageUriRoots + "]";
+                + ", image.uri.roots=" + imageUriRoots + ", handtracking.min.confidence=" + trackingMinConfidence + "]";
     }
 }

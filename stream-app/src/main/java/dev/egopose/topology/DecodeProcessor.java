@@ -58,7 +58,7 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Object>
         guard.run(record.key(), record.value(), record.timestamp(), () -> "record with key " + printableKey(record.key()), () -> {
             FrameJob job = decode(record, receivedAtMs, start);
             latency.record(System.nanoTime() - start);
-            context.forward(record.withKey(job.takeUid()).withValue((Object) job), CropProcessor.NAME);
+            context.forward(record.withKey(job.takeUid()).withValue((Object) job), BoxesProcessor.NAME);
         });
     }
 

@@ -13,9 +13,9 @@ import org.apache.kafka.streams.Topology;
 /**
  * Builds the processor's topology:
  * <pre>
- * frames-source -> decode -> crop -> pose -> poses-sink
- *                     \        \       \
- *                      +--------+-------+--> dlq-sink
+ * frames-source -> decode -> boxes -> crop -> pose -> poses-sink
+ *                     \        \        \       \
+ *                      +--------+--------+-------+--> dlq-sink
  * </pre>
  * Frames are read as raw bytes so that a record that cannot be decoded still reaches the
  * dead-letter topic whole. Each stage runs its work through a {@link StageGuard}: bad input is
@@ -33,13 +33,14 @@ public final class PoseTopology {
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.frames().name());
         topology.addProcessor(DecodeProcessor.NAME,
                 () -> new DecodeProcessor(topics.frames().valueSerde().deserializer(), topics.frames().name(), limits), SOURCE);
-        topology.addProcessor(CropProcessor.NAME, () -> new CropProcessor(cropper, mode, limits.recordMaxAttempts()), DecodeProcessor.NAME);
+        topology.addProcessor(BoxesProcessor.NAME, () -> new BoxesProcessor(limits), DecodeProcessor.NAME);
+        topology.addProcessor(CropProcessor.NAME, () -> new CropProcessor(cropper, mode, limits.recordMaxAttempts()), BoxesProcessor.NAME);
         topology.addProcessor(PoseProcessor.NAME, () -> new PoseProcessor(batcher, limits), CropProcessor.NAME);
         topology.addSink(PoseProcessor.SINK, topics.poses().name(), topics.poses().keySerde().serializer(),
                 cast(topics.poses().valueSerde().serializer(), HandPoses.class), PoseProcessor.NAME);
         topology.addSink(DeadLetters.SINK, topics.dlq().name(), topics.dlq().keySerde().serializer(),
                 cast(topics.dlq().valueSerde().serializer(), DeadLetter.class),
-                DecodeProcessor.NAME, CropProcessor.NAME, PoseProcessor.NAME);
+                DecodeProcessor.NAME, BoxesProcessor.NAME, CropProcessor.NAME, PoseProcessor.NAME);
         return topology;
     }
 

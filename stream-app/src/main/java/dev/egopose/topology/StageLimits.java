@@ -13,9 +13,10 @@ import java.util.List;
  * @param modelRetries      retries of a failed model call before the frame is tried alone
  * @param retryBackoff      wait before the first retry, doubled before each next one
  * @param recordMaxAttempts tries of a record failing in an unforeseen way before it is dead-lettered
+ * @param trackingMinConfidence hands tracked with less confidence get no box from hand tracking
  */
 public record StageLimits(long imageMaxPixels, long imageMaxBytes, List<Path> imageUriRoots,
-                          int modelRetries, Duration retryBackoff, int recordMaxAttempts) {
+                          int modelRetries, Duration retryBackoff, int recordMaxAttempts, double trackingMinConfidence) {
     public StageLimits {
         imageUriRoots = List.copyOf(imageUriRoots);
         if (imageMaxPixels < 1 || imageMaxBytes < 1 || modelRetries < 0 || recordMaxAttempts < 1 || retryBackoff.isNegative()) {

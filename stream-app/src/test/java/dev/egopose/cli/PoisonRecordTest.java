@@ -107,7 +107,7 @@ class PoisonRecordTest {
         try (EmbeddedBroker broker = EmbeddedBroker.startEphemeral();
              Batcher batcher = new Batcher(new ZeroModel(card), 2, Duration.ZERO, 1, Duration.ofSeconds(30))) {
             broker.createTopics(1, topics.names());
-            StageLimits limits = new StageLimits(8_500_000, 1 << 20, List.of(), 1, Duration.ZERO, 3);
+            StageLimits limits = new StageLimits(8_500_000, 1 << 20, List.of(), 1, Duration.ZERO, 3, 0.5);
             ThreadFailures failures = new ThreadFailures();
             try (KafkaStreams streams = new KafkaStreams(
                     PoseTopology.build(topics, new HandCropper(new UndistortionMapCache(1), 4), CropMode.FUSED, batcher, limits),

@@ -127,7 +127,7 @@ class BadInputTest {
 
     @BeforeEach
     void start() {
-        start(new StageLimits(8_500_000, MAX_BYTES, List.of(root), 1, Duration.ZERO, 3));
+        start(new StageLimits(8_500_000, MAX_BYTES, List.of(root), 1, Duration.ZERO, 3, 0.5));
     }
 
     private void start(StageLimits limits) {
@@ -349,7 +349,7 @@ class BadInputTest {
     @Test
     void withoutRootsEveryFileUriIsRefused() {
         stop();
-        start(new StageLimits(8_500_000, MAX_BYTES, List.of(), 1, Duration.ZERO, 3));
+        start(new StageLimits(8_500_000, MAX_BYTES, List.of(), 1, Duration.ZERO, 3, 0.5));
         frames.pipeInput(key(), value(uri(root.resolve("good.jpg").toUri().toString()).build()));
         DeadLetter letter = dlq.readValue();
         assertTrue(letter.getReason().contains("file: URIs are read only from the folders in image.uri.roots, and none is set"), letter.getReason());

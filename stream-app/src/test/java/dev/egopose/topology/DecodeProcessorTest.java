@@ -35,7 +35,7 @@ class DecodeProcessorTest {
         context = new MockProcessorContext<>();
         context.setRecordMetadata(TOPICS.frames().name(), 3, 41L);
         processor = new DecodeProcessor(TOPICS.frames().valueSerde().deserializer(), TOPICS.frames().name(),
-                new StageLimits(8_500_000, 1 << 20, List.of(), 1, java.time.Duration.ZERO, 3));
+                new StageLimits(8_500_000, 1 << 20, List.of(), 1, java.time.Duration.ZERO, 3, 0.5));
         processor.init(context);
     }
 
@@ -65,7 +65,7 @@ class DecodeProcessorTest {
         process(frame(Collections.nCopies(15, 0.1)));
         List<CapturedForward<? extends String, ?>> forwarded = context.forwarded();
         assertEquals(1, forwarded.size());
-        assertEquals(CropProcessor.NAME, forwarded.get(0).childName().orElseThrow());
+        assertEquals(BoxesProcessor.NAME, forwarded.get(0).childName().orElseThrow());
         FrameJob job = (FrameJob) forwarded.get(0).record().value();
         assertEquals("take-1", job.takeUid());
         assertEquals(12, job.frame().getFrameNumber());

@@ -31,7 +31,7 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 class DecodeStageFuzzTest {
     private static final Topics TOPICS = Topics.defaults();
-    private static final StageLimits LIMITS = new StageLimits(8_500_000, 1 << 20, List.of(), 1, Duration.ZERO, 2);
+    private static final StageLimits LIMITS = new StageLimits(8_500_000, 1 << 20, List.of(), 1, Duration.ZERO, 2, 0.5);
 
     @FuzzTest(maxDuration = "20s")
     void everyRecordIsForwardedOnceAndNothingEscapes(FuzzedDataProvider data) {
@@ -47,7 +47,7 @@ class DecodeStageFuzzTest {
         var forwarded = context.forwarded();
         assertEquals(1, forwarded.size(), "each record is forwarded exactly once");
         String child = forwarded.get(0).childName().orElseThrow();
-        if (child.equals(CropProcessor.NAME)) {
+        if (child.equals(BoxesProcessor.NAME)) {
             FrameJob job = (FrameJob) forwarded.get(0).record().value();
             ImageHeader header = ImageHeader.read(job.image());
             assertEquals(job.frame().getWidth(), header.width());

@@ -147,7 +147,7 @@ class ModelFaultTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "model-fault-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9");
-        StageLimits limits = new StageLimits(8_500_000, 1 << 20, List.of(), 3, Duration.ofMillis(10), 3);
+        StageLimits limits = new StageLimits(8_500_000, 1 << 20, List.of(), 3, Duration.ofMillis(10), 3, 0.5);
         driver = new TopologyTestDriver(PoseTopology.build(TOPICS, new HandCropper(new UndistortionMapCache(1), 4), CropMode.FUSED,
                 batcher, limits), props);
         frames = driver.createInputTopic(TOPICS.frames().name(), new ByteArraySerializer(), new ByteArraySerializer());

@@ -135,7 +135,7 @@ class PoseTopologyTest {
     /** The default limits, with URIs allowed under {@code root}. */
     static StageLimits limits(Path root) {
         try {
-            return new StageLimits(8_500_000, 16 << 20, java.util.List.of(root.toRealPath()), 1, Duration.ZERO, 3);
+            return new StageLimits(8_500_000, 16 << 20, java.util.List.of(root.toRealPath()), 1, Duration.ZERO, 3, 0.5);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -1,0 +1,98 @@
+package dev.egopose.topology;
+
+import dev.egopose.avro.AvroMapping;
+import dev.egopose.camera.RigidTransform;
+import dev.egopose.domain.HandBox;
+import dev.egopose.domain.HandSide;
+import dev.egopose.handtrack.HandTrackingBoxes;
+import dev.egopose.handtrack.TrackedHand;
+import dev.egopose.schema.Frame;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Gives each hand its box before it is cropped. A box the frame carries wins; a hand the frame
+ * carries only as Aria hand tracking gets the benchmark's box from its landmarks (or wrist and
+ * palm) through the frame's {@code deviceFromCamera} ({@link HandTrackingBoxes}); a tracked hand
+ * below the confidence threshold, behind the camera or outside the image is not posed.
+ */
+final class BoxesProcessor implements Processor<String, Object, String, Object> {
+    static final String NAME = "boxes";
+
+    private final HandTrackingBoxes boxes;
+    private final int maxAttempts;
+    private ProcessorContext<String, Object> context;
+    private StageGuard guard;
+
+    BoxesProcessor(StageLimits limits) {
+        this.boxes = new HandTrackingBoxes(limits.trackingMinConfidence());
+        this.maxAttempts = limits.recordMaxAttempts();
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.guard = new StageGuard(context, NAME, maxAttempts);
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        FrameJob job = (FrameJob) record.value();
+        guard.run(job.originalKey(), job.originalValue(), record.timestamp(), job::describe, () -> {
+            Frame frame = job.frame();
+            FrameJob out = frame.getHandTracking().isEmpty() ? job : job.withFrame(withTrackedBoxes(frame, job.describe()));
+            context.forward(record.withValue((Object) out), CropProcessor.NAME);
+        });
+    }
+
+    private Frame withTrackedBoxes(Frame frame, String where) {
+        if (frame.getDeviceFromCamera() == null) {
+            throw new RejectedRecord(where + ": field deviceFromCamera: the frame carries hand tracking but not the camera's"
+                    + " T_Device_Camera, so its landmarks cannot be projected");
+        }
+        RigidTransform deviceFromCamera;
+        try {
+            deviceFromCamera = new RigidTransform(doubles(frame.getDeviceFromCamera().getRotation()),
+                    doubles(frame.getDeviceFromCamera().getTranslation()));
+        } catch (IllegalArgumentException e) {
+            throw new RejectedRecord(where + ": field deviceFromCamera: " + e.getMessage());
+        }
+        Set<HandSide> boxed = EnumSet.noneOf(HandSide.class);
+        frame.getHands().forEach(b -> boxed.add(AvroMapping.sideOf(b)));
+        Set<HandSide> tracked = EnumSet.noneOf(HandSide.class);
+        List<dev.egopose.schema.HandBox> hands = new ArrayList<>(frame.getHands());
+        for (dev.egopose.schema.TrackedHand t : frame.getHandTracking()) {
+            HandSide side = HandSide.valueOf(t.getSide().name());
+            if (!tracked.add(side)) {
+                throw new RejectedRecord(where + ": field handTracking: two tracked " + side.name().toLowerCase() + " hands");
+            }
+            if (boxed.contains(side)) {
+                continue; // a given box wins over tracking
+            }
+            Optional<HandBox> box = boxes.undistorted(trackedHand(t, side, where), deviceFromCamera);
+            box.ifPresent(b -> hands.add(AvroMapping.toAvro(side, b)));
+        }
+        return Frame.newBuilder(frame).setHands(hands).build();
+    }
+
+    private static TrackedHand trackedHand(dev.egopose.schema.TrackedHand t, HandSide side, String where) {
+        try {
+            if (!t.getLandmarks().isEmpty()) {
+                return TrackedHand.ofLandmarks(side, t.getConfidence(), doubles(t.getLandmarks()));
+            }
+            return new TrackedHand(side, t.getConfidence(), new double[0], doubles(t.getWrist()), doubles(t.getPalm()));
+        } catch (IllegalArgumentException e) {
+            throw new RejectedRecord(where + ": field handTracking: " + e.getMessage());
+        }
+    }
+
+    private static double[] doubles(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+}
