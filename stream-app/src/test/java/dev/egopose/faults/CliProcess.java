@@ -53,10 +53,6 @@ final class CliProcess implements AutoCloseable {
         }
     }
 
-    String label() {
-        return label;
-    }
-
     boolean alive() {
         return process.isAlive();
     }

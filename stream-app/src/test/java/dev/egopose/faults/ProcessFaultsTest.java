@@ -94,6 +94,7 @@ class ProcessFaultsTest {
             while (kills < 3) {
                 // Kill each instance while it works: once it has committed some poses of its own.
                 awaitPoses(crash, ledger, Math.min(ledger.poll() + 8, frames));
+                betweenCommits();
                 duringReplay += replay.alive() ? 1 : 0;
                 processor.kill();
                 kills++;
@@ -122,6 +123,8 @@ class ProcessFaultsTest {
             CliProcess processor = scenario.processor("a");
             CliProcess replay = scenario.replay(8);
             awaitPoses(scenario, ledger, takes.frames().size() / 3);
+            betweenCommits();
+            int duringReplay = replay.alive() ? 1 : 0;
             kafka.kill();
             long killed = System.nanoTime();
             kafka = scenario.start("broker", brokerArgs);
@@ -130,7 +133,7 @@ class ProcessFaultsTest {
             awaitPoses(scenario, ledger, ledger.poll() + 1);
             double recovered = seconds(killed);
             scenario.awaitReplayed(replay, REPLAY_END);
-            Outcome outcome = scenario.finish("broker-kill", ledger, 1, String.format("broker_down_seconds=%.1f poses_again_after_seconds=%.1f", down, recovered));
+            Outcome outcome = scenario.finish("broker-kill", ledger, 1, String.format("kills_during_replay=%d broker_down_seconds=%.1f poses_again_after_seconds=%.1f", duringReplay, down, recovered));
             assertTrue(processor.alive(), "the processor exited instead of recovering" + processor.tail());
             assertTrue(outcome.exact(), outcome.line() + scenario.tails());
         }
@@ -154,12 +157,14 @@ class ProcessFaultsTest {
             CliProcess survivor = aOwnsFirstTake ? b : a;
             CliProcess replay = scenario.replay(8);
             awaitPoses(scenario, ledger, 10);
+            betweenCommits();
+            int duringReplay = replay.alive() ? 1 : 0;
             victim.kill();
             long killed = System.nanoTime();
             awaitAssignment(scenario, m -> m.size() == 1 && m.values().iterator().next().equals(Set.of(0, 1)));
             double takeover = seconds(killed);
             scenario.awaitReplayed(replay, REPLAY_END);
-            Outcome outcome = scenario.finish("takeover", ledger, 1, String.format("takeover_seconds=%.1f", takeover));
+            Outcome outcome = scenario.finish("takeover", ledger, 1, String.format("kills_during_replay=%d takeover_seconds=%.1f", duringReplay, takeover));
             assertTrue(survivor.alive(), "the surviving instance exited" + survivor.tail());
             assertTrue(outcome.exact(), outcome.line() + scenario.tails());
         }
@@ -174,6 +179,8 @@ class ProcessFaultsTest {
             CliProcess processor = scenario.processor("a");
             CliProcess replay = scenario.replay(8);
             awaitPoses(scenario, ledger, takes.frames().size() / 3);
+            betweenCommits();
+            int duringReplay = replay.alive() ? 1 : 0;
             processor.terminate();
             long signalled = System.nanoTime();
             int exitCode = processor.awaitExit(Duration.ofSeconds(60));
@@ -181,7 +188,7 @@ class ProcessFaultsTest {
             String log = processor.tail();
             scenario.processor("a");
             scenario.awaitReplayed(replay, REPLAY_END);
-            Outcome outcome = scenario.finish("sigterm", ledger, 1, String.format("exit_code=%d exit_seconds=%.1f", exitCode, exitSeconds));
+            Outcome outcome = scenario.finish("sigterm", ledger, 1, String.format("kills_during_replay=%d exit_code=%d exit_seconds=%.1f", duringReplay, exitCode, exitSeconds));
             assertEquals(0, exitCode, "exit code after SIGTERM" + log);
             assertTrue(exitSeconds < 35, "SIGTERM took " + exitSeconds + " s to stop the processor" + log);
             assertTrue(outcome.exact(), outcome.line() + scenario.tails());
@@ -202,6 +209,11 @@ class ProcessFaultsTest {
                 throw new AssertionError("only " + ledger.records() + " of " + count + " pose records after 90 s" + scenario.tails());
             }
         }
+    }
+
+    /** Waits half a commit interval after a commit was seen, so that a kill lands in the middle of the next transaction. */
+    private static void betweenCommits() throws InterruptedException {
+        Thread.sleep(Scenario.COMMIT_INTERVAL_MS / 2);
     }
 
     private static Map<String, Set<Integer>> awaitAssignment(Scenario scenario, Predicate<Map<String, Set<Integer>>> wanted)

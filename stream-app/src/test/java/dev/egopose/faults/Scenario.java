@@ -24,11 +24,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -37,12 +39,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * One fault scenario on one broker: its own topics and application id, the take set it replays,
  * the CLI processes it starts (every one killed on {@link #close()}), and the checks it ends with.
  * Processors run the bundled tiny model with one libtorch thread, batch sizes 1 and 2 and one stream
- * thread, so a frame's batch never depends on timing; Kafka's session timeout is 6 s (the broker's
- * minimum) so that a killed member leaves the group quickly.
+ * thread, so a frame's batch never depends on timing. Kafka's session timeout is 6 s (the broker's
+ * minimum) so that a killed member leaves the group quickly, and Kafka Streams commits every
+ * {@value #COMMIT_INTERVAL_MS} ms instead of every 100 ms, so that a kill between two commits finds
+ * poses of an open transaction already on the broker (read_committed must never show them).
  */
 final class Scenario implements AutoCloseable {
     static final String PROCESSOR_READY = "Ctrl-C to stop";
     static final Duration PROCESS_START = Duration.ofSeconds(90);
+    static final int COMMIT_INTERVAL_MS = 1000;
     private static final Path LOGS = Path.of("target", "faults").toAbsolutePath();
 
     private final String id;
@@ -80,10 +85,6 @@ final class Scenario implements AutoCloseable {
         return topics;
     }
 
-    TakeFiles takes() {
-        return takes;
-    }
-
     double seconds() {
         return (System.nanoTime() - startNanos) / 1e9;
     }
@@ -106,6 +107,7 @@ final class Scenario implements AutoCloseable {
         set.put("model.batch.sizes", "1,2");
         set.put("kafka.session.timeout.ms", "6000");
         set.put("kafka.heartbeat.interval.ms", "1000");
+        set.put("kafka.commit.interval.ms", Integer.toString(COMMIT_INTERVAL_MS));
         set.put("kafka.client.id", applicationId() + "-" + instance);
         set.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
         return start("processor-" + instance, args);
@@ -150,7 +152,7 @@ final class Scenario implements AutoCloseable {
         try (Admin admin = Admin.create(adminProperties())) {
             while (System.nanoTime() < deadline) {
                 try {
-                    Map<TopicPartition, Long> end = endOffsets(admin);
+                    Map<TopicPartition, Long> end = endOffsets(admin, topics.frames().name(), IsolationLevel.READ_UNCOMMITTED);
                     Map<TopicPartition, OffsetAndMetadata> committed =
                             admin.listConsumerGroupOffsets(applicationId()).partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
                     if (end.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
@@ -167,15 +169,44 @@ final class Scenario implements AutoCloseable {
         throw new AssertionError("input not committed within " + timeout.toSeconds() + " s: " + last + tails());
     }
 
-    private Map<TopicPartition, Long> endOffsets(Admin admin) throws ExecutionException, InterruptedException, TimeoutException {
-        String frames = topics.frames().name();
-        int partitions = admin.describeTopics(List.of(frames)).allTopicNames().get(5, TimeUnit.SECONDS).get(frames).partitions().size();
+    /**
+     * Waits until no transaction is open on the poses topic (its last stable offset equals its high
+     * watermark in every partition), so that read_committed sees all there is; returns the seconds
+     * waited. A killed processor's open transaction holds the last stable offset back until the
+     * broker aborts it ({@code transaction.timeout.ms} after its last use).
+     */
+    double awaitPosesSettled(Duration timeout) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        String last = "nothing asked yet";
+        try (Admin admin = Admin.create(adminProperties())) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    Map<TopicPartition, Long> stable = endOffsets(admin, topics.poses().name(), IsolationLevel.READ_COMMITTED);
+                    Map<TopicPartition, Long> written = endOffsets(admin, topics.poses().name(), IsolationLevel.READ_UNCOMMITTED);
+                    if (stable.equals(written)) {
+                        return (System.nanoTime() - start) / 1e9;
+                    }
+                    last = "last stable offsets " + stable + ", high watermarks " + written;
+                } catch (ExecutionException | TimeoutException | KafkaException e) {
+                    last = e.toString();
+                }
+                Thread.sleep(250);
+            }
+        }
+        throw new AssertionError("a transaction is still open on the poses topic after " + timeout.toSeconds() + " s: " + last + tails());
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic, IsolationLevel isolation)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS).get(topic).partitions().size();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (int p = 0; p < partitions; p++) {
-            latest.put(new TopicPartition(frames, p), OffsetSpec.latest());
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
         }
         Map<TopicPartition, Long> end = new HashMap<>();
-        admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS).forEach((tp, info) -> end.put(tp, info.offset()));
+        admin.listOffsets(latest, new ListOffsetsOptions(isolation)).all().get(5, TimeUnit.SECONDS)
+                .forEach((tp, info) -> end.put(tp, info.offset()));
         return end;
     }
 
@@ -240,11 +271,13 @@ final class Scenario implements AutoCloseable {
     }
 
     /**
-     * Once the replay has ended: waits until the input is committed, reads the poses topic to its
-     * end (committed records, and all records to count the aborted ones) and prints the {@code faults:} line.
+     * Once the replay has ended: waits until the input is committed and no transaction is open on the
+     * poses topic, reads it to its end (committed records, and all records to count the aborted ones)
+     * and prints the {@code faults:} line.
      */
     Outcome finish(String scenario, PoseLedger ledger, int kills, String detail) throws InterruptedException {
         awaitCommitted(Duration.ofSeconds(120));
+        double settle = awaitPosesSettled(Duration.ofSeconds(60));
         ledger.readToEnd(Duration.ofSeconds(60));
         int written;
         try (PoseLedger all = PoseLedger.uncommitted(bootstrap, topics.poses())) {
@@ -253,7 +286,7 @@ final class Scenario implements AutoCloseable {
         }
         Set<FrameKey> expected = takes.frameSet();
         Outcome outcome = new Outcome(scenario, expected.size(), ledger.records(), ledger.lost(expected), ledger.duplicated(expected),
-                written - ledger.records(), deadLetters(), kills, seconds(), detail);
+                written - ledger.records(), deadLetters(), kills, seconds(), settle, detail);
         System.out.println(outcome.line());
         return outcome;
     }
