@@ -134,12 +134,14 @@ final class Scenario implements AutoCloseable {
         return process;
     }
 
-    /** Waits for a replay to end and checks it published every frame. */
+    /** Waits for a replay to end and checks that the broker acknowledged every frame of the take set. */
     void awaitReplayed(CliProcess replay, Duration timeout) throws InterruptedException {
         int rc = replay.awaitExit(timeout);
+        int frames = takes.frames().size();
         if (rc != 0) {
             throw new AssertionError("replay exited with " + rc + replay.tail());
         }
+        replay.awaitLog("replayed " + frames + " of " + frames + " frames", Duration.ZERO);
     }
 
     /**
