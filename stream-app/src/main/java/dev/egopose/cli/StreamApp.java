@@ -89,6 +89,7 @@ final class StreamApp implements AutoCloseable {
         props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         // A model batch may take seconds on a CPU; keep the consumer in the group meanwhile.
         props.put(StreamsConfig.consumerPrefix("max.poll.records"), 64);
+        s.kafka().forEach(props::put);
         return props;
     }
 

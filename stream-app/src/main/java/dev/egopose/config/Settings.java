@@ -8,11 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -42,6 +44,9 @@ import java.util.TreeMap;
  * @param imageMaxBytes       largest encoded image, inline or behind a URI
  * @param imageUriRoots       folders {@code file:} image URIs may point into; none = URIs refused
  * @param trackingMinConfidence hands tracked (Aria hand tracking) with less confidence are not posed
+ * @param kafka               Kafka Streams / client properties given as {@code kafka.<property>} (prefix
+ *                            stripped, e.g. {@code kafka.session.timeout.ms}); they win over the processor's
+ *                            own client defaults. Properties owned by a setting above are refused.
  */
 public record Settings(
         String bootstrapServers,
@@ -65,10 +70,18 @@ public record Settings(
         long imageMaxPixels,
         long imageMaxBytes,
         List<Path> imageUriRoots,
-        double trackingMinConfidence) {
+        double trackingMinConfidence,
+        Map<String, String> kafka) {
 
     /** The defaults, as key = value (also the documented keys, in order). */
     public static final Map<String, String> DEFAULTS = defaults();
+
+    /** Prefix of pass-through Kafka properties. */
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    /** Kafka properties that have their own setting (the same name without the prefix). */
+    private static final Set<String> OWNED_KAFKA_KEYS =
+            Set.of("bootstrap.servers", "application.id", "processing.guarantee", "num.stream.threads", "state.dir");
 
     private static Map<String, String> defaults() {
         Map<String, String> d = new LinkedHashMap<>();
@@ -100,6 +113,7 @@ public record Settings(
     public Settings {
         batchSizes = batchSizes.clone();
         imageUriRoots = List.copyOf(imageUriRoots);
+        kafka = Collections.unmodifiableMap(new TreeMap<>(kafka));
     }
 
     @Override
@@ -146,8 +160,14 @@ public record Settings(
     }
 
     private static void put(Map<String, String> values, Map<String, String> origin, String key, String value, String source) {
-        if (!DEFAULTS.containsKey(key)) {
-            throw new SettingsException("unknown setting '" + key + "' from " + source + "; known settings: " + String.join(", ", DEFAULTS.keySet()));
+        if (key.startsWith(KAFKA_PREFIX) && key.length() > KAFKA_PREFIX.length()) {
+            String property = key.substring(KAFKA_PREFIX.length());
+            if (OWNED_KAFKA_KEYS.contains(property)) {
+                throw new SettingsException("setting '" + key + "' from " + source + " is refused: use the setting '" + property + "' instead");
+            }
+        } else if (!DEFAULTS.containsKey(key)) {
+            throw new SettingsException("unknown setting '" + key + "' from " + source + "; known settings: " + String.join(", ", DEFAULTS.keySet())
+                    + ", and kafka.<property> for any Kafka Streams or client property");
         }
         values.put(key, value);
         origin.put(key, source);
@@ -195,7 +215,18 @@ public record Settings(
                 p.longInteger("image.max.pixels", 1, 1L << 40),
                 p.longInteger("image.max.bytes", 1, 1L << 31),
                 p.folders("image.uri.roots"),
-                p.fraction("handtracking.min.confidence"));
+                p.fraction("handtracking.min.confidence"),
+                kafkaProperties(v));
+    }
+
+    private static Map<String, String> kafkaProperties(Map<String, String> values) {
+        Map<String, String> kafka = new TreeMap<>();
+        values.forEach((key, value) -> {
+            if (key.startsWith(KAFKA_PREFIX)) {
+                kafka.put(key.substring(KAFKA_PREFIX.length()), value);
+            }
+        });
+        return kafka;
     }
 
     private record Parser(Map<String, String> values, Map<String, String> origin) {
@@ -296,6 +327,14 @@ public record Settings(
                 + ", model.torch.threads=" + torchThreads + ", model.timeout.ms=" + modelTimeoutMs
                 + ", model.retries=" + modelRetries + ", record.max.attempts=" + recordMaxAttempts
                 + ", image.max.pixels=" + imageMaxPixels + ", image.max.bytes=" + imageMaxBytes
-                + ", image.uri.roots=" + imageUriRoots + ", handtracking.min.confidence=" + trackingMinConfidence + "]";
+                + ", image.uri.roots=" + imageUriRoots + ", handtracking.min.confidence=" + trackingMinConfidence
+                + (kafka.isEmpty() ? "" : ", kafka=" + redacted(kafka)) + "]";
+    }
+
+    /** Kafka properties as printed: secrets (passwords, JAAS configurations) hidden. */
+    private static Map<String, String> redacted(Map<String, String> kafka) {
+        Map<String, String> shown = new TreeMap<>(kafka);
+        shown.replaceAll((key, value) -> key.contains("password") || key.contains("jaas") ? "[hidden]" : value);
+        return shown;
     }
 }

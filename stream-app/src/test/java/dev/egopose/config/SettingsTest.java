@@ -103,6 +103,27 @@ class SettingsTest {
     }
 
     @Test
+    void kafkaPropertiesPassThroughWithoutTheirPrefix() throws IOException {
+        Path f = file("kafka.transaction.timeout.ms=5000", "kafka.session.timeout.ms=45000");
+        Settings s = Settings.load(f, Map.of(), Map.of("kafka.session.timeout.ms", " 6000 "));
+        assertEquals(Map.of("session.timeout.ms", "6000", "transaction.timeout.ms", "5000"), s.kafka());
+        assertTrue(Settings.load(null, Map.of(), Map.of()).kafka().isEmpty());
+    }
+
+    @Test
+    void kafkaPropertiesOwnedByASettingAreRefusedNamingThatSetting() {
+        String m = message(() -> Settings.load(null, Map.of(), Map.of("kafka.application.id", "other")));
+        assertMentions(m, "kafka.application.id", "command line", "'application.id'");
+    }
+
+    @Test
+    void kafkaSecretsAreHiddenWhenPrinted() {
+        Settings s = Settings.load(null, Map.of(), Map.of("kafka.ssl.key.password", "hunter2", "kafka.sasl.jaas.config", "secret", "kafka.linger.ms", "7"));
+        assertMentions(s.toString(), "linger.ms=7", "ssl.key.password=[hidden]", "sasl.jaas.config=[hidden]");
+        assertTrue(!s.toString().contains("hunter2") && !s.toString().contains("secret"), s.toString());
+    }
+
+    @Test
     void unknownKeyInFileIsRefusedNamingKeyAndFile() throws IOException {
         Path f = file("bootstrap.servers=a:1", "crop.mdoe=exact");
         String m = message(() -> Settings.load(f, Map.of(), Map.of()));

@@ -1,0 +1,2 @@
+/** Process-level fault tests: the real CLI in separate JVMs, killed and restarted, its output counted exactly. */
+package dev.egopose.faults;
