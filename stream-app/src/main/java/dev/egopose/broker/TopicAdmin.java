@@ -29,12 +29,19 @@ import org.apache.kafka.common.errors.TopicExistsException;
  *
  * @param bootstrapServers where to connect
  * @param timeout          the longest one call may take
+ * @param clientSettings   further Admin client settings (security, client id...), applied last
  */
-public record TopicAdmin(String bootstrapServers, Duration timeout) {
+public record TopicAdmin(String bootstrapServers, Duration timeout, Map<String, String> clientSettings) {
+
+    /** A plain-text admin without further client settings. */
+    public TopicAdmin(String bootstrapServers, Duration timeout) {
+        this(bootstrapServers, timeout, Map.of());
+    }
 
     public TopicAdmin {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         Objects.requireNonNull(timeout, "timeout");
+        clientSettings = Map.copyOf(clientSettings);
         if (bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("bootstrapServers is blank");
         }
@@ -93,7 +100,7 @@ public record TopicAdmin(String bootstrapServers, Duration timeout) {
                     + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("topics " + wanted + " on " + bootstrapServers + " not ready within "
-                    + timeout.toMillis() + " ms", e);
+                    + timeout.toMillis() + " ms" + UNREACHABLE_HINT, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics " + wanted, e);
@@ -125,10 +132,29 @@ public record TopicAdmin(String bootstrapServers, Duration timeout) {
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot list topics on " + bootstrapServers + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("no topic list from " + bootstrapServers + " within " + timeout.toMillis() + " ms", e);
+            throw new IllegalStateException("no topic list from " + bootstrapServers + " within " + timeout.toMillis() + " ms"
+                    + UNREACHABLE_HINT, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while listing topics on " + bootstrapServers, e);
+        }
+    }
+
+    private static final String UNREACHABLE_HINT =
+            ": is the broker running and reachable, and do the kafka.* client settings (security.protocol, SASL, SSL) match its listener?";
+
+    /**
+     * Checks that the brokers answer and that every named topic exists (a command that only reads or
+     * writes them would otherwise wait on a missing topic for good).
+     *
+     * @throws IllegalStateException naming the broker and the missing topics, or why the broker did not answer
+     */
+    public void requireTopics(Collection<String> names) {
+        Set<String> missing = new LinkedHashSet<>(names);
+        missing.removeAll(listTopics());
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("topic" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
+                    + " missing on " + bootstrapServers + " (egopose run and egopose broker create the topics)");
         }
     }
 
@@ -138,6 +164,7 @@ public record TopicAdmin(String bootstrapServers, Duration timeout) {
         cfg.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         cfg.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(ms));
         cfg.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(Math.min(ms, 30_000)));
+        cfg.putAll(clientSettings);
         return cfg;
     }
 

@@ -1,12 +1,17 @@
 package dev.egopose.cli;
 
-import dev.egopose.broker.TopicAdmin;
 import dev.egopose.config.Settings;
+import dev.egopose.ops.Health;
+import dev.egopose.ops.OpsServer;
+import dev.egopose.ops.ProcessorMetrics;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,23 +38,79 @@ final class RunCommand implements Callable<Integer> {
             description = "Print a status line (frames, dead letters, batches) this often (default: ${DEFAULT-VALUE}).")
     long statusSeconds;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve Prometheus /metrics, /health/live and /health/ready on this port (metrics.port; 0 = any free port; default: off).")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-host", paramLabel = "ADDRESS",
+            description = "Address the metrics server binds to (metrics.host; default 127.0.0.1, loopback only; 0.0.0.0 = every interface).")
+    String metricsHost;
+
     @Override
     public Integer call() throws Exception {
+        if (metricsPort != null) {
+            settingsOptions.overrides.put("metrics.port", metricsPort.toString());
+        }
+        if (metricsHost != null) {
+            settingsOptions.overrides.put("metrics.host", metricsHost);
+        }
         Settings settings = settingsOptions.load();
         System.out.println("egopose: " + settings);
-        new TopicAdmin(settings.bootstrapServers(), Duration.ofSeconds(60))
+        SettingsOptions.admin(settings)
                 .ensureTopics(partitions, List.of(settings.framesTopic(), settings.posesTopic(), settings.dlqTopic()));
         CountDownLatch stop = new CountDownLatch(1);
-        try (StreamApp app = StreamApp.start(settings, Duration.ofMinutes(2))) {
+        AtomicReference<StreamApp> started = new AtomicReference<>();
+        try (ProcessorMetrics metrics = new ProcessorMetrics();
+             OpsServer ops = opsServer(settings, metrics, started);
+             StreamApp app = StreamApp.start(settings, Duration.ofMinutes(2))) {
+            bindMetrics(metrics, app);
+            started.set(app);
             Thread hook = new Thread(stop::countDown, "egopose-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             System.out.printf("egopose: model %s on %s; %s -> %s (DLQ %s); Ctrl-C to stop%n",
                     app.model().card().modelId(), app.model().device(),
                     settings.framesTopic(), settings.posesTopic(), settings.dlqTopic());
-            while (!stop.await(statusSeconds, TimeUnit.SECONDS)) {
-                System.out.println("egopose: " + app.status());
+            return awaitStop(app, stop);
+        }
+    }
+
+    /** Until Ctrl-C (0), printing the status; an interrupt from within the JVM (tests) also stops with 0. */
+    private int awaitStop(StreamApp app, CountDownLatch stop) {
+        long nextStatus = System.nanoTime() + TimeUnit.SECONDS.toNanos(statusSeconds);
+        try {
+            while (!stop.await(1, TimeUnit.SECONDS)) {
+                KafkaStreams.State state = app.state();
+                if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
+                    throw new IllegalStateException("Kafka Streams stopped in state " + state
+                            + " (the log above says why); " + app.status());
+                }
+                if (System.nanoTime() >= nextStatus) {
+                    System.out.println("egopose: " + app.status());
+                    nextStatus += TimeUnit.SECONDS.toNanos(statusSeconds);
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** The /metrics and /health server, or null when metrics.port is off; it answers while the model loads too. */
+    private static OpsServer opsServer(Settings settings, ProcessorMetrics metrics, AtomicReference<StreamApp> started) {
+        if (settings.metricsPort() < 0) {
+            return null;
+        }
+        OpsServer ops = OpsServer.start(settings.metricsHost(), settings.metricsPort(), metrics, () -> {
+            StreamApp app = started.get();
+            return app == null ? Health.starting() : new Health(Optional.of(app.state()), true);
+        });
+        System.out.printf("egopose: metrics on http://%s%s, health on %s and %s%n", ops.address(), OpsServer.METRICS, OpsServer.LIVE, OpsServer.READY);
+        return ops;
+    }
+
+    private static void bindMetrics(ProcessorMetrics metrics, StreamApp app) {
+        metrics.bindStreams(app.streams());
+        metrics.bindBatcherStats(app::batcherStats);
+        app.batcher().listen(metrics::batchRan);
     }
 }

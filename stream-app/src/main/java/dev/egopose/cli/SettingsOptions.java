@@ -1,8 +1,11 @@
 package dev.egopose.cli;
 
+import dev.egopose.broker.TopicAdmin;
 import dev.egopose.config.Settings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -18,10 +21,24 @@ final class SettingsOptions {
     Map<String, String> overrides = new LinkedHashMap<>();
 
     Settings load() {
+        return Settings.load(file, System.getenv(), commandLine());
+    }
+
+    /** The settings {@link #load} would give, each with its source (for {@code egopose config}). */
+    List<Settings.Source> sources() {
+        return Settings.sources(file, System.getenv(), commandLine());
+    }
+
+    private Map<String, String> commandLine() {
         Map<String, String> all = new LinkedHashMap<>(overrides);
         if (bootstrap != null) {
             all.put("bootstrap.servers", bootstrap);
         }
-        return Settings.load(file, System.getenv(), all);
+        return all;
+    }
+
+    /** An admin client for these settings: their brokers and kafka.* client settings, bounded by broker.wait.seconds. */
+    static TopicAdmin admin(Settings settings) {
+        return new TopicAdmin(settings.bootstrapServers(), Duration.ofSeconds(settings.brokerWaitSeconds()), settings.kafka());
     }
 }

@@ -74,6 +74,11 @@ final class StreamApp implements AutoCloseable {
         props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         // A model batch may take seconds on a CPU; keep the consumer in the group meanwhile.
         props.put(StreamsConfig.consumerPrefix("max.poll.records"), 64);
+        // Kafka 4.3 warns at every start unless this is set. true is what Kafka 5.0 will do anyway, and
+        // it changes nothing here: the topology has no global stores, so no global thread ever runs.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // kafka.* settings (security, client ids, timeouts...) reach the Streams clients, after ours
+        props.putAll(s.kafka());
         return props;
     }
 
@@ -110,6 +115,16 @@ final class StreamApp implements AutoCloseable {
 
     KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** The Kafka Streams client, for the ops metrics binding. */
+    KafkaStreams streams() {
+        return streams;
+    }
+
+    /** The shared batcher, for the ops metrics. */
+    Batcher batcher() {
+        return batcher;
     }
 
     /** One line on what the processor has done so far, from its egopose metrics and the batcher. */

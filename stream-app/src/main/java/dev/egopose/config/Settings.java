@@ -32,6 +32,12 @@ import java.util.TreeMap;
  * @param batchSizes          fixed batch shapes the model is warmed up for
  * @param maxDelayMs          longest a crop waits for its batch to fill
  * @param torchThreads        libtorch intra-op threads; 0 = libtorch's default
+ * @param kafka               Kafka client settings ({@code kafka.*} keys, prefix stripped) given to every
+ *                            client a command makes: Streams, producer, consumer, admin
+ * @param brokerWaitSeconds   longest a command waits for the brokers to answer before it gives up
+ *                            ({@code broker.wait.seconds})
+ * @param metricsHost         address the metrics and health server binds to ({@code metrics.host})
+ * @param metricsPort         its port ({@code metrics.port}); -1 = no server, 0 = any free port
  */
 public record Settings(
         String bootstrapServers,
@@ -48,7 +54,11 @@ public record Settings(
         String device,
         int[] batchSizes,
         int maxDelayMs,
-        int torchThreads) {
+        int torchThreads,
+        Map<String, String> kafka,
+        int brokerWaitSeconds,
+        String metricsHost,
+        int metricsPort) {
 
     /** The defaults, as key = value (also the documented keys, in order). */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -70,11 +80,23 @@ public record Settings(
         d.put("model.batch.sizes", "1,2,4,8,16");
         d.put("model.max.delay.ms", "5");
         d.put("model.torch.threads", "0");
+        // operations: broker wait, metrics and health server (kafka.* keys are open-ended, see KAFKA_PREFIX)
+        d.put("broker.wait.seconds", "60");
+        d.put("metrics.host", "127.0.0.1");
+        d.put("metrics.port", "");
         return java.util.Collections.unmodifiableMap(d);
     }
 
+    /** Keys with this prefix go, prefix stripped, to the Kafka clients (e.g. {@code kafka.security.protocol}). */
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    /** Kafka client keys egopose sets itself from its own settings; a {@code kafka.} copy of them is refused. */
+    public static final java.util.List<String> OWNED_KAFKA_KEYS =
+            java.util.List.of("application.id", "bootstrap.servers", "processing.guarantee", "num.stream.threads", "state.dir");
+
     public Settings {
         batchSizes = batchSizes.clone();
+        kafka = java.util.Collections.unmodifiableMap(new TreeMap<>(kafka));
     }
 
     @Override
@@ -95,6 +117,39 @@ public record Settings(
      * @param overrides key = value pairs from the command line
      */
     public static Settings load(Path file, Map<String, String> env, Map<String, String> overrides) {
+        Layers layers = collect(file, env, overrides);
+        return parse(layers.values(), layers.origin());
+    }
+
+    /** One effective setting: its key, its value (secrets masked) and where it came from. */
+    public record Source(String key, String value, String origin) {}
+
+    /**
+     * The effective settings as {@link #load} sees them, each with its source ({@code default},
+     * the file, an environment variable, {@code command line}); secrets masked. Validates like load.
+     */
+    public static java.util.List<Source> sources(Path file, Map<String, String> env, Map<String, String> overrides) {
+        Layers layers = collect(file, env, overrides);
+        parse(layers.values(), layers.origin());
+        java.util.List<Source> out = new java.util.ArrayList<>();
+        layers.values().forEach((k, v) -> out.add(new Source(k, mask(k, v), layers.origin().get(k))));
+        return out;
+    }
+
+    /** Whether a key's value is a secret that must never be printed: {@code *password*}, {@code *secret*}, {@code sasl.jaas.config}. */
+    public static boolean isSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return k.contains("password") || k.contains("secret") || k.endsWith("sasl.jaas.config");
+    }
+
+    /** {@code value}, or {@code [hidden]} when the key is a secret (and the value is not empty). */
+    public static String mask(String key, String value) {
+        return isSecret(key) && !value.isEmpty() ? "[hidden]" : value;
+    }
+
+    private record Layers(Map<String, String> values, Map<String, String> origin) {}
+
+    private static Layers collect(Path file, Map<String, String> env, Map<String, String> overrides) {
         Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
         Map<String, String> origin = new TreeMap<>();
         DEFAULTS.keySet().forEach(k -> origin.put(k, "default"));
@@ -116,16 +171,39 @@ public record Settings(
                 put(values, origin, key, value.trim(), "environment variable " + envName);
             }
         }
+        new TreeMap<>(env).forEach((name, value) -> {
+            if (name.startsWith("EGOPOSE_KAFKA_") && name.length() > "EGOPOSE_KAFKA_".length()) {
+                String key = KAFKA_PREFIX + name.substring("EGOPOSE_KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                put(values, origin, key, value.trim(), "environment variable " + name);
+            }
+        });
         overrides.forEach((k, v) -> put(values, origin, k, v.trim(), "command line"));
-        return parse(values, origin);
+        return new Layers(values, origin);
     }
 
     private static void put(Map<String, String> values, Map<String, String> origin, String key, String value, String source) {
-        if (!DEFAULTS.containsKey(key)) {
-            throw new SettingsException("unknown setting '" + key + "' from " + source + "; known settings: " + String.join(", ", DEFAULTS.keySet()));
+        if (key.startsWith(KAFKA_PREFIX)) {
+            checkKafkaKey(key, value, source);
+        } else if (!DEFAULTS.containsKey(key)) {
+            throw new SettingsException("unknown setting '" + key + "' = '" + mask(key, value) + "' from " + source
+                    + "; known settings: " + String.join(", ", DEFAULTS.keySet()) + ", and kafka.* for the Kafka clients"
+                    + (key.contains(".") ? " (a Kafka client setting? use kafka." + key + ")" : ""));
         }
         values.put(key, value);
         origin.put(key, source);
+    }
+
+    private static void checkKafkaKey(String key, String value, String source) {
+        String client = key.substring(KAFKA_PREFIX.length());
+        if (client.isEmpty()) {
+            throw new SettingsException("setting '" + key + "' from " + source + " names no Kafka client setting");
+        }
+        for (String owned : OWNED_KAFKA_KEYS) {
+            if (client.equals(owned) || client.endsWith("." + owned)) {
+                throw new SettingsException("setting " + key + " = '" + mask(key, value) + "' (from " + source
+                        + ") is not allowed: egopose sets " + owned + " itself; use the setting " + owned);
+            }
+        }
     }
 
     private static Settings parse(Map<String, String> v, Map<String, String> origin) {
@@ -163,7 +241,21 @@ public record Settings(
                 device,
                 sizes,
                 p.integer("model.max.delay.ms", 0, 60_000),
-                p.integer("model.torch.threads", 0, 256));
+                p.integer("model.torch.threads", 0, 256),
+                kafkaSettings(v),
+                p.integer("broker.wait.seconds", 1, 3600),
+                p.text("metrics.host"),
+                v.get("metrics.port").isEmpty() ? -1 : p.integer("metrics.port", 0, 65535));
+    }
+
+    private static Map<String, String> kafkaSettings(Map<String, String> values) {
+        Map<String, String> kafka = new TreeMap<>();
+        values.forEach((k, val) -> {
+            if (k.startsWith(KAFKA_PREFIX)) {
+                kafka.put(k.substring(KAFKA_PREFIX.length()), val);
+            }
+        });
+        return kafka;
     }
 
     private record Parser(Map<String, String> values, Map<String, String> origin) {
@@ -202,7 +294,7 @@ public record Settings(
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Settings s && toString().equals(s.toString());
+        return o instanceof Settings s && toString().equals(s.toString()) && kafka.equals(s.kafka);
     }
 
     @Override
@@ -217,6 +309,14 @@ public record Settings(
                 + ", num.stream.threads=" + streamThreads + ", state.dir=" + stateDir + ", crop.mode=" + cropMode
                 + ", crop.fused.reduction=" + fusedReduction + ", model.dir=" + modelDir + ", model.device=" + device
                 + ", model.batch.sizes=" + Arrays.toString(batchSizes) + ", model.max.delay.ms=" + maxDelayMs
-                + ", model.torch.threads=" + torchThreads + "]";
+                + ", model.torch.threads=" + torchThreads + opsToString() + "]";
+    }
+
+    /** The operations settings for {@link #toString()}, Kafka client secrets masked. */
+    private String opsToString() {
+        StringBuilder b = new StringBuilder(", broker.wait.seconds=" + brokerWaitSeconds + ", metrics=" + metricsHost + ":"
+                + (metricsPort < 0 ? "off" : Integer.toString(metricsPort)));
+        kafka.forEach((k, val) -> b.append(", ").append(KAFKA_PREFIX).append(k).append('=').append(mask(k, val)));
+        return b.toString();
     }
 }
