@@ -89,8 +89,8 @@ final class RunCommand implements Callable<Integer> {
                     nextStatus += TimeUnit.SECONDS.toNanos(statusSeconds);
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (InterruptedException stopRequest) {
+            // the interrupt is the stop request: consumed here, so that closing Kafka Streams can wait for its threads
         }
         return 0;
     }

@@ -74,9 +74,12 @@ final class StreamApp implements AutoCloseable {
         props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         // A model batch may take seconds on a CPU; keep the consumer in the group meanwhile.
         props.put(StreamsConfig.consumerPrefix("max.poll.records"), 64);
-        // Kafka 4.3 warns at every start unless this is set. true is what Kafka 5.0 will do anyway, and
-        // it changes nothing here: the topology has no global stores, so no global thread ever runs.
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // Kafka 4.3 warns at every start unless this is true. true is what Kafka 5.0 will do anyway, and
+        // it changes nothing here: the topology has no global stores, so no global thread ever runs. The
+        // main consumer needs it too: its partition assignor builds a StreamsConfig of its own from the
+        // consumer's settings (that was the second warning).
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        props.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), "true");
         // kafka.* settings (security, client ids, timeouts...) reach the Streams clients, after ours
         props.putAll(s.kafka());
         return props;

@@ -31,6 +31,8 @@ public final class ProcessorMetrics implements AutoCloseable {
     private final Timer modelTime;
     private ScheduledExecutorService refresher;
     private KafkaStreamsMetrics streamsMetrics;
+    /** Micrometer holds the objects of function meters weakly; this keeps the batcher's statistics source alive. */
+    private Supplier<Batcher.Stats> batcherStats;
 
     public ProcessorMetrics() {
         batchSize = DistributionSummary.builder("egopose.batch.size")
@@ -53,7 +55,11 @@ public final class ProcessorMetrics implements AutoCloseable {
     }
 
     /** Counters and gauges read from the batcher's statistics on every scrape (e.g. {@code batcher::stats}). */
-    public void bindBatcherStats(Supplier<Batcher.Stats> stats) {
+    public synchronized void bindBatcherStats(Supplier<Batcher.Stats> stats) {
+        if (batcherStats != null) {
+            throw new IllegalStateException("batcher statistics already bound");
+        }
+        batcherStats = stats;
         FunctionCounter.builder("egopose.batcher.batches", stats, s -> s.get().batches())
                 .description("Model batches run since start").register(registry);
         FunctionCounter.builder("egopose.batcher.crops", stats, s -> s.get().crops())
