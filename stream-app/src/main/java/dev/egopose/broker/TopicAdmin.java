@@ -85,7 +85,7 @@ public record TopicAdmin(String bootstrapServers, Duration timeout, Map<String, 
                 } catch (ExecutionException ex) {
                     if (!(ex.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("cannot create topic " + e.getKey() + " on " + bootstrapServers
-                                + ": " + ex.getCause().getMessage(), ex.getCause());
+                                + ": " + problem(ex), ex.getCause());
                     }
                 }
             }
@@ -97,7 +97,7 @@ public record TopicAdmin(String bootstrapServers, Duration timeout, Map<String, 
             return result;
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot describe topics " + wanted + " on " + bootstrapServers + ": "
-                    + e.getCause().getMessage(), e.getCause());
+                    + problem(e), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("topics " + wanted + " on " + bootstrapServers + " not ready within "
                     + timeout.toMillis() + " ms" + UNREACHABLE_HINT, e);
@@ -130,7 +130,7 @@ public record TopicAdmin(String bootstrapServers, Duration timeout, Map<String, 
         try (Admin admin = Admin.create(clientConfig())) {
             return Set.copyOf(admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS));
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot list topics on " + bootstrapServers + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException("cannot list topics on " + bootstrapServers + ": " + problem(e), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("no topic list from " + bootstrapServers + " within " + timeout.toMillis() + " ms"
                     + UNREACHABLE_HINT, e);
@@ -156,6 +156,14 @@ public record TopicAdmin(String bootstrapServers, Duration timeout, Map<String, 
             throw new IllegalStateException("topic" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
                     + " missing on " + bootstrapServers + " (egopose run and egopose broker create the topics)");
         }
+    }
+
+    /** The cause's message; a Kafka time-out (no broker answered) says so and what to check. */
+    private String problem(ExecutionException e) {
+        if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+            return "no answer within " + timeout.toMillis() + " ms (" + e.getCause().getMessage() + ")" + UNREACHABLE_HINT;
+        }
+        return e.getCause().getMessage();
     }
 
     private Properties clientConfig() {
