@@ -9,7 +9,10 @@ import dev.egopose.broker.BrokerSettings;
 import dev.egopose.broker.EmbeddedBroker;
 import dev.egopose.egoexo.Submission;
 import dev.egopose.egoexo.SubmissionReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ConnectException;
@@ -19,6 +22,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,6 +87,10 @@ class SecuredClusterTest {
                     "--set", "model.batch.sizes=1,2", "--set", "model.torch.threads=1",
                     "--set", "state.dir=" + dir.resolve("state"))).toArray(String[]::new);
             Thread run = new Thread(() -> runExit.set(execute(runErr, runArgs)), "test-run");
+            PrintStream stderr = System.err;
+            ByteArrayOutputStream logs = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(new TeeOutputStream(stderr, logs), true, StandardCharsets.UTF_8));
+            org.slf4j.LoggerFactory.getLogger(SecuredClusterTest.class).info("log capture starts");
             run.start();
             try {
                 List<String> notReady = awaitReady(base, run, runErr);
@@ -118,7 +126,11 @@ class SecuredClusterTest {
             } finally {
                 run.interrupt();
                 run.join(60_000);
+                System.setErr(stderr);
             }
+            String log = logs.toString(StandardCharsets.UTF_8);
+            assertTrue(log.contains("log capture starts"), "the log was not captured");
+            assertFalse(log.contains("processing.exception.handler.global.enabled"), "Kafka 4.3's warning is back:\n" + log);
             assertEquals(0, runExit.get(), runErr.toString());
             assertThrows(ConnectException.class, () -> get(base + "/health/live"), "the metrics server stops with run");
         }
@@ -199,6 +211,29 @@ class SecuredClusterTest {
 
     private HttpResponse<String> get(String url) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Writes to both streams (the log still reaches the console). */
+    private static final class TeeOutputStream extends OutputStream {
+        private final OutputStream a;
+        private final OutputStream b;
+
+        TeeOutputStream(OutputStream a, OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public synchronized void write(int c) throws IOException {
+            a.write(c);
+            b.write(c);
+        }
+
+        @Override
+        public synchronized void write(byte[] bytes, int off, int len) throws IOException {
+            a.write(bytes, off, len);
+            b.write(bytes, off, len);
+        }
     }
 
     private static int freePort() throws IOException {
