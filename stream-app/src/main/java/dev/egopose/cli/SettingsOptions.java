@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The options every command that talks to the processor's Kafka shares: a settings file, the broker, overrides. */
 final class SettingsOptions {
@@ -20,13 +22,30 @@ final class SettingsOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override any setting, e.g. --set crop.mode=exact (repeatable).")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     Settings load() {
-        return Settings.load(file, System.getenv(), commandLine());
+        Settings settings = Settings.load(file, System.getenv(), commandLine());
+        warnUnknown(settings.kafka().keySet());
+        return settings;
     }
 
     /** The settings {@link #load} would give, each with its source (for {@code egopose config}). */
     List<Settings.Source> sources() {
-        return Settings.sources(file, System.getenv(), commandLine());
+        List<Settings.Source> sources = Settings.sources(file, System.getenv(), commandLine());
+        warnUnknown(sources.stream().map(Settings.Source::key).filter(k -> k.startsWith(Settings.KAFKA_PREFIX))
+                .map(k -> k.substring(Settings.KAFKA_PREFIX.length())).toList());
+        return sources;
+    }
+
+    /** One line per kafka.* key no Kafka client knows (likely a typo); such keys are still passed on. */
+    private void warnUnknown(java.util.Collection<String> kafkaKeys) {
+        for (String key : KafkaClientKeys.unknown(kafkaKeys)) {
+            command.commandLine().getErr().println(command.name() + ": warning: " + Settings.KAFKA_PREFIX + key
+                    + " is not a setting of any Kafka client (Streams, producer, consumer, admin); passed on anyway");
+        }
+        command.commandLine().getErr().flush();
     }
 
     private Map<String, String> commandLine() {

@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -87,6 +88,18 @@ class CommandLineErrorsTest {
                     && line.contains("is the broker running"), line);
             assertTrue(took.toMillis() < 10_000, command[0] + " took " + took);
         }
+    }
+
+    @Test
+    void aKafkaKeyNoClientKnowsIsPassedOnWithAWarning() {
+        assertEquals(0, execute("config", "--set", "kafka.securty.protocol=SASL_SSL", "--set", "kafka.security.protocol=SSL",
+                "--set", "kafka.producer.linger.ms=20", "--set", "kafka.main.consumer.max.poll.records=8",
+                "--set", "kafka.topic.retention.ms=1000", "--set", "kafka.consumer.no.such.key=1"));
+        assertEquals(List.of(
+                "config: warning: kafka.consumer.no.such.key is not a setting of any Kafka client (Streams, producer, consumer, admin); passed on anyway",
+                "config: warning: kafka.securty.protocol is not a setting of any Kafka client (Streams, producer, consumer, admin); passed on anyway"),
+                err.toString().lines().toList());
+        assertTrue(out.toString().contains("kafka.securty.protocol = SASL_SSL  (command line)"), out.toString());
     }
 
     @Test
