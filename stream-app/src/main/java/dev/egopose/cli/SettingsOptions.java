@@ -19,7 +19,7 @@ final class SettingsOptions {
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (bootstrap.servers; default localhost:9092).")
     String bootstrap;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override any setting, e.g. --set crop.mode=exact (repeatable).")
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override any setting, e.g. --set crop.mode=exact; kafka.* keys go to the Kafka clients, e.g. --set kafka.security.protocol=SASL_SSL (repeatable).")
     Map<String, String> overrides = new LinkedHashMap<>();
 
     @Spec(Spec.Target.MIXEE)

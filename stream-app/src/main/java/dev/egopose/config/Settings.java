@@ -187,10 +187,17 @@ public record Settings(
         } else if (!DEFAULTS.containsKey(key)) {
             throw new SettingsException("unknown setting '" + key + "' = '" + mask(key, value) + "' from " + source
                     + "; known settings: " + String.join(", ", DEFAULTS.keySet()) + ", and kafka.* for the Kafka clients"
-                    + (key.contains(".") ? " (a Kafka client setting? use kafka." + key + ")" : ""));
+                    + (looksLikeKafka(key) ? " (a Kafka client setting? use kafka." + key + ")" : ""));
         }
         values.put(key, value);
         origin.put(key, source);
+    }
+
+    /** A dotted key whose first word is none of egopose's own (model., crop., topic. ...): likely meant for Kafka. */
+    private static boolean looksLikeKafka(String key) {
+        int dot = key.indexOf('.');
+        String first = dot < 0 ? "" : key.substring(0, dot + 1);
+        return dot > 0 && DEFAULTS.keySet().stream().noneMatch(k -> k.startsWith(first));
     }
 
     private static void checkKafkaKey(String key, String value, String source) {

@@ -77,6 +77,10 @@ class SecuredClusterTest {
             Path anno = new EndToEndScenario(dir, bootstrap).writeTakeSet();
 
             assertWrongPasswordFailsFast(bootstrap, anno);
+            StringWriter missing = new StringWriter();
+            assertEquals(1, execute(missing, args(bootstrap, PASSWORD, "sink", "--out", dir.resolve("none.json").toString())));
+            assertEquals("sink: topic sec.poses missing on " + bootstrap + " (egopose run and egopose broker create the topics)",
+                    missing.toString().strip(), "before run created them");
 
             int port = freePort();
             String base = "http://127.0.0.1:" + port;

@@ -66,6 +66,8 @@ class KafkaSettingsTest {
                 () -> Settings.load(null, Map.of(), Map.of("security.protocol", "SASL_SSL"))).getMessage();
         assertTrue(message.contains("unknown setting 'security.protocol' = 'SASL_SSL' from command line"), message);
         assertTrue(message.contains("use kafka.security.protocol"), message);
+        String typo = assertThrows(SettingsException.class, () -> Settings.load(null, Map.of(), Map.of("model.devise", "gpu"))).getMessage();
+        assertFalse(typo.contains("use kafka."), "a typo of an egopose key is no Kafka setting: " + typo);
     }
 
     @Test
