@@ -254,6 +254,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         p.setProperty("share.coordinator.state.topic.replication.factor", "1");
         p.setProperty("share.coordinator.state.topic.min.isr", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
+        // The log cleaner's dedupe buffer is 128 MB of heap by default, allocated at start; a single-node
+        // broker's compacted topics (offsets, transactions) are tiny, and in a small test JVM (-Xmx256m)
+        // the default made the broker's start fail with OutOfMemoryError.
+        p.setProperty("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             if (FIXED_KEYS.contains(e.getKey())) {
                 throw new IllegalArgumentException("broker property " + e.getKey() + " is set by EmbeddedBroker and cannot be overridden");
