@@ -33,7 +33,8 @@ import picocli.CommandLine;
  * The Docker files follow the code (no Docker engine here, so they are read, not built): every copied
  * path exists or is what the build makes, every command and option parses, every EGOPOSE_* variable
  * is a setting and loads, the health check probes the ready endpoint on the metrics port, and the
- * CUDA image's libtorch is one DJL's JNI jar has a library for.
+ * CUDA image's libtorch is one DJL's JNI jar has a library for. (The YAML reader comes with kafka_2.13
+ * at runtime scope; declaring it here as a test dependency would take it out of the runtime.)
  */
 class DeploymentFilesTest {
     private static final Path ROOT = Path.of("..");
