@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,22 +71,25 @@ final class RunCommand implements Callable<Integer> {
             System.out.printf("egopose: model %s on %s; %s -> %s (DLQ %s); Ctrl-C to stop%n",
                     app.model().card().modelId(), app.model().device(),
                     settings.framesTopic(), settings.posesTopic(), settings.dlqTopic());
-            return awaitStop(app, stop);
+            return awaitStop(app::state, app::status, stop, statusSeconds);
         }
     }
 
-    /** Until Ctrl-C (0), printing the status; an interrupt from within the JVM (tests) also stops with 0. */
-    private int awaitStop(StreamApp app, CountDownLatch stop) {
+    /**
+     * Until Ctrl-C (0), printing the status every {@code statusSeconds}; an interrupt from within the
+     * JVM (tests) also stops with 0. Kafka Streams in ERROR or NOT_RUNNING ends it with an exception (exit 1).
+     */
+    static int awaitStop(Supplier<KafkaStreams.State> streams, Supplier<String> status, CountDownLatch stop, long statusSeconds) {
         long nextStatus = System.nanoTime() + TimeUnit.SECONDS.toNanos(statusSeconds);
         try {
             while (!stop.await(1, TimeUnit.SECONDS)) {
-                KafkaStreams.State state = app.state();
+                KafkaStreams.State state = streams.get();
                 if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
                     throw new IllegalStateException("Kafka Streams stopped in state " + state
-                            + " (the log above says why); " + app.status());
+                            + " (the log above says why); " + status.get());
                 }
                 if (System.nanoTime() >= nextStatus) {
-                    System.out.println("egopose: " + app.status());
+                    System.out.println("egopose: " + status.get());
                     nextStatus += TimeUnit.SECONDS.toNanos(statusSeconds);
                 }
             }
