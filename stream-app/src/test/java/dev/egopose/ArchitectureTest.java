@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The package rules of ARCHITECTURE.md, checked on the main sources' text (no extra dependency):
  * OpenCV stays in camera, crop, render, synth and cli; DJL in model.djl and cli; Kafka Streams in
- * topology and cli; domain uses the JDK only; eval uses neither Kafka, DJL nor OpenCV. Imports
+ * topology, ops and cli; Micrometer and the JDK's HTTP server in ops; domain uses the JDK only; eval uses neither Kafka, DJL nor OpenCV. Imports
  * (static ones included) and fully qualified names in code both count; comments and string
  * literals do not.
  */
@@ -48,6 +48,8 @@ class ArchitectureTest {
         private static final List<String> DJL = List.of("ai.djl.");
         private static final List<String> STREAMS = List.of("org.apache.kafka.streams.");
         private static final List<String> KAFKA = List.of("org.apache.kafka.");
+        private static final List<String> MICROMETER = List.of("io.micrometer.");
+        private static final List<String> HTTP_SERVER = List.of("com.sun.net.httpserver.");
         private static final List<String> JDK = List.of("java.", "javax.", "jdk.");
 
         List<Violation> check(String file, String source) {
@@ -79,8 +81,14 @@ class ArchitectureTest {
                 if (startsWithAny(ref, DJL) && !in(local, "model.djl", "cli")) {
                     out.add(new Violation(file, ref, "DJL only in model.djl, cli; this is " + describe(local)));
                 }
-                if (startsWithAny(ref, STREAMS) && !in(local, "topology", "cli")) {
-                    out.add(new Violation(file, ref, "Kafka Streams only in topology, cli; this is " + describe(local)));
+                if (startsWithAny(ref, STREAMS) && !in(local, "topology", "ops", "cli")) {
+                    out.add(new Violation(file, ref, "Kafka Streams only in topology, ops, cli; this is " + describe(local)));
+                }
+                if (startsWithAny(ref, MICROMETER) && !in(local, "ops")) {
+                    out.add(new Violation(file, ref, "Micrometer only in ops; this is " + describe(local)));
+                }
+                if (startsWithAny(ref, HTTP_SERVER) && !in(local, "ops")) {
+                    out.add(new Violation(file, ref, "the JDK's HTTP server only in ops; this is " + describe(local)));
                 }
                 if (in(local, "domain")) {
                     boolean ownPackage = ref.startsWith(ROOT + ".domain.");
@@ -235,10 +243,24 @@ class ArchitectureTest {
         assertEquals(Set.of("org.opencv.core.Mat", "org.apache.kafka.streams.KafkaStreams"), refs(template.formatted("model.djl")));
         assertEquals(Set.of("org.opencv.core.Mat", "ai.djl.Model", "org.apache.kafka.streams.KafkaStreams"), refs(template.formatted("model")));
         assertEquals(Set.of("org.opencv.core.Mat", "ai.djl.Model"), refs(template.formatted("topology")));
+        assertEquals(Set.of("org.opencv.core.Mat", "ai.djl.Model"), refs(template.formatted("ops")));
         assertEquals(Set.of(), refs(template.formatted("cli")));
         assertEquals(Set.of("org.opencv.core.Mat", "ai.djl.Model", "org.apache.kafka.streams.KafkaStreams"), refs(template.formatted("replay")));
         // a package whose name merely starts like an allowed one is not inside it
         assertEquals(Set.of("org.opencv.core.Mat", "ai.djl.Model", "org.apache.kafka.streams.KafkaStreams"), refs(template.formatted("cropping")));
+    }
+
+    @Test
+    void metricsAndHttpServingStayInOps() {
+        String template = """
+                package dev.egopose.%s;
+                import io.micrometer.core.instrument.MeterRegistry;
+                import com.sun.net.httpserver.HttpServer;
+                class M { }
+                """;
+        assertEquals(Set.of(), refs(template.formatted("ops")));
+        assertEquals(Set.of("io.micrometer.core.instrument.MeterRegistry", "com.sun.net.httpserver.HttpServer"), refs(template.formatted("topology")));
+        assertEquals(Set.of("io.micrometer.core.instrument.MeterRegistry", "com.sun.net.httpserver.HttpServer"), refs(template.formatted("cli")));
     }
 
     @Test

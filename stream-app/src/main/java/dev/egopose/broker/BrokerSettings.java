@@ -17,9 +17,26 @@ import java.util.Optional;
  * @param startTimeout   how long start-up may take before it is abandoned with an error
  * @param overrides      extra broker properties (e.g. {@code message.max.bytes}); listener, node and
  *                       directory settings cannot be overridden
+ * @param scramUser      when present, a second client listener with SASL/SCRAM-SHA-256 authentication
+ *                       (SASL_PLAINTEXT, loopback, free port) and this user on it
  */
 public record BrokerSettings(
-        Optional<Path> dataDir, int port, int controllerPort, Duration startTimeout, Map<String, String> overrides) {
+        Optional<Path> dataDir, int port, int controllerPort, Duration startTimeout, Map<String, String> overrides,
+        Optional<ScramUser> scramUser) {
+
+    /** A SASL/SCRAM-SHA-256 user of the embedded broker. */
+    public record ScramUser(String name, String password) {
+        public ScramUser {
+            if (name.isBlank() || password.isEmpty() || !name.matches("[A-Za-z0-9_.-]+")) {
+                throw new IllegalArgumentException("SCRAM user needs a plain name and a password, got '" + name + "'");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "ScramUser[" + name + "]";
+        }
+    }
 
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -35,32 +52,38 @@ public record BrokerSettings(
             throw new IllegalArgumentException("startTimeout must be positive, got " + startTimeout);
         }
         overrides = Map.copyOf(Objects.requireNonNull(overrides, "overrides"));
+        Objects.requireNonNull(scramUser, "scramUser");
     }
 
     /** Ephemeral directory, free ports, default timeout. */
     public static BrokerSettings ephemeral() {
-        return new BrokerSettings(Optional.empty(), 0, 0, DEFAULT_START_TIMEOUT, Map.of());
+        return new BrokerSettings(Optional.empty(), 0, 0, DEFAULT_START_TIMEOUT, Map.of(), Optional.empty());
     }
 
     /** Persistent directory {@code dir} (created if missing), free or remembered ports, default timeout. */
     public static BrokerSettings persistent(Path dir) {
-        return new BrokerSettings(Optional.of(dir), 0, 0, DEFAULT_START_TIMEOUT, Map.of());
+        return new BrokerSettings(Optional.of(dir), 0, 0, DEFAULT_START_TIMEOUT, Map.of(), Optional.empty());
     }
 
     public BrokerSettings withPort(int newPort) {
-        return new BrokerSettings(dataDir, newPort, controllerPort, startTimeout, overrides);
+        return new BrokerSettings(dataDir, newPort, controllerPort, startTimeout, overrides, scramUser);
     }
 
     public BrokerSettings withControllerPort(int newControllerPort) {
-        return new BrokerSettings(dataDir, port, newControllerPort, startTimeout, overrides);
+        return new BrokerSettings(dataDir, port, newControllerPort, startTimeout, overrides, scramUser);
     }
 
     public BrokerSettings withStartTimeout(Duration newStartTimeout) {
-        return new BrokerSettings(dataDir, port, controllerPort, newStartTimeout, overrides);
+        return new BrokerSettings(dataDir, port, controllerPort, newStartTimeout, overrides, scramUser);
     }
 
     public BrokerSettings withOverrides(Map<String, String> newOverrides) {
-        return new BrokerSettings(dataDir, port, controllerPort, startTimeout, newOverrides);
+        return new BrokerSettings(dataDir, port, controllerPort, startTimeout, newOverrides, scramUser);
+    }
+
+    /** Also opens a SASL/SCRAM-SHA-256 listener with this user (see {@link EmbeddedBroker#saslBootstrapServers()}). */
+    public BrokerSettings withScramUser(String name, String password) {
+        return new BrokerSettings(dataDir, port, controllerPort, startTimeout, overrides, Optional.of(new ScramUser(name, password)));
     }
 
     private static void checkPort(String name, int value) {

@@ -32,6 +32,9 @@ import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
@@ -70,17 +73,19 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final boolean ephemeral;
     private final int port;
     private final int controllerPort;
+    private final int saslPort;
     private final String clusterId;
     private final Duration startupTime;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedBroker(KafkaRaftServer server, Path dir, boolean ephemeral, int port, int controllerPort,
+    private EmbeddedBroker(KafkaRaftServer server, Path dir, boolean ephemeral, int port, int controllerPort, int saslPort,
                            String clusterId, Duration startupTime) {
         this.server = server;
         this.dir = dir;
         this.ephemeral = ephemeral;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.saslPort = saslPort;
         this.clusterId = clusterId;
         this.startupTime = startupTime;
     }
@@ -108,6 +113,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             int port = choosePort("port", settings.port(), state.getProperty("port"), -1);
             int controllerPort =
                     choosePort("controllerPort", settings.controllerPort(), state.getProperty("controller.port"), port);
+            int saslPort = settings.scramUser().isPresent() ? freePortOtherThan(port, controllerPort) : -1;
             Path logDir = dir.resolve(LOG_DIR);
             boolean formatted = Files.exists(logDir.resolve("meta.properties"));
             String clusterId = formatted && state.getProperty("cluster.id") != null
@@ -115,6 +121,9 @@ public final class EmbeddedBroker implements AutoCloseable {
                     : Uuid.randomUuid().toString();
 
             Properties props = serverProperties(logDir, port, controllerPort, settings.overrides());
+            if (saslPort > 0) {
+                addScramListener(props, saslPort);
+            }
             Path propsFile = dir.resolve("server.properties");
             writeProperties(propsFile, props, "written by egopose EmbeddedBroker; regenerated on every start");
             long tFormat = System.nanoTime();
@@ -135,6 +144,9 @@ public final class EmbeddedBroker implements AutoCloseable {
             String bootstrap = HOST + ":" + port;
             try {
                 awaitReady(bootstrap, deadlineNanos, settings.startTimeout());
+                if (settings.scramUser().isPresent()) {
+                    addScramUser(bootstrap, HOST + ":" + saslPort, settings.scramUser().get(), deadlineNanos);
+                }
             } catch (RuntimeException e) {
                 shutdownQuietly(server);
                 throw e;
@@ -144,7 +156,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                     bootstrap, took.toMillis(), millis(t0, tFormat), millis(tFormat, tServer), millis(tServer, tReady),
                     millis(tReady, t0 + took.toNanos()), ephemeral ? "ephemeral" : "persistent", dir,
                     formatted ? ", reused" : ", formatted");
-            return new EmbeddedBroker(server, dir, ephemeral, port, controllerPort, clusterId, took);
+            return new EmbeddedBroker(server, dir, ephemeral, port, controllerPort, saslPort, clusterId, took);
         } catch (IOException e) {
             if (ephemeral) {
                 deleteRecursively(dir);
@@ -165,6 +177,18 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * {@code 127.0.0.1:<port>} of the SASL/SCRAM-SHA-256 listener (security.protocol SASL_PLAINTEXT).
+     *
+     * @throws IllegalStateException if the broker was started without {@link BrokerSettings#withScramUser}
+     */
+    public String saslBootstrapServers() {
+        if (saslPort < 0) {
+            throw new IllegalStateException("this broker has no SASL listener (BrokerSettings.withScramUser)");
+        }
+        return HOST + ":" + saslPort;
     }
 
     public int controllerPort() {
@@ -230,6 +254,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         p.setProperty("share.coordinator.state.topic.replication.factor", "1");
         p.setProperty("share.coordinator.state.topic.min.isr", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
+        // The log cleaner's dedupe buffer is 128 MB of heap by default, allocated at start; a single-node
+        // broker's compacted topics (offsets, transactions) are tiny, and in a small test JVM (-Xmx256m)
+        // the default made the broker's start fail with OutOfMemoryError.
+        p.setProperty("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             if (FIXED_KEYS.contains(e.getKey())) {
                 throw new IllegalArgumentException("broker property " + e.getKey() + " is set by EmbeddedBroker and cannot be overridden");
@@ -247,6 +275,66 @@ public final class EmbeddedBroker implements AutoCloseable {
         p.setProperty("inter.broker.listener.name", "PLAINTEXT");
         p.setProperty("log.dirs", logDir.toString());
         return p;
+    }
+
+    private static final String SCRAM = "SCRAM-SHA-256";
+
+    /** A SASL_PLAINTEXT listener named SASL, SCRAM-SHA-256 only, beside the PLAINTEXT one (which brokers and tools keep using). */
+    private static void addScramListener(Properties p, int saslPort) {
+        String sasl = HOST + ":" + saslPort;
+        p.setProperty("listeners", p.getProperty("listeners") + ",SASL://" + sasl);
+        p.setProperty("advertised.listeners", p.getProperty("advertised.listeners") + ",SASL://" + sasl);
+        p.setProperty("listener.security.protocol.map", p.getProperty("listener.security.protocol.map") + ",SASL:SASL_PLAINTEXT");
+        p.setProperty("listener.name.sasl.sasl.enabled.mechanisms", SCRAM);
+        p.setProperty("listener.name.sasl.scram-sha-256.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    }
+
+    /** Creates the SCRAM user through the plain listener, then waits until it can log in on the SASL one. */
+    private static void addScramUser(String plainBootstrap, String saslBootstrap, BrokerSettings.ScramUser user, long deadlineNanos) {
+        Properties plain = new Properties();
+        plain.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, plainBootstrap);
+        Properties sasl = new Properties();
+        sasl.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, saslBootstrap);
+        sasl.setProperty(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
+        sasl.setProperty("sasl.mechanism", SCRAM);
+        sasl.setProperty("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                + user.name() + "\" password=\"" + user.password().replace("\\", "\\\\").replace("\"", "\\\"") + "\";");
+        sasl.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
+        sasl.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        String lastProblem = "no answer yet";
+        try (Admin admin = Admin.create(plain)) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user.name(),
+                            new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), user.password())))
+                    .all().get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            while (System.nanoTime() < deadlineNanos) {
+                try (Admin login = Admin.create(sasl)) {
+                    login.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+                    return;
+                } catch (ExecutionException | TimeoutException e) {
+                    lastProblem = String.valueOf(e.getCause() != null ? e.getCause() : e);
+                }
+                Thread.sleep(100);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create SCRAM user " + user.name() + ": " + (e.getCause() != null ? e.getCause() : e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating SCRAM user " + user.name(), e);
+        }
+        throw new IllegalStateException("SCRAM user " + user.name() + " cannot log in at " + saslBootstrap + ": " + lastProblem);
+    }
+
+    private static int freePortOtherThan(int... taken) throws IOException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+                int candidate = socket.getLocalPort();
+                if (java.util.Arrays.stream(taken).noneMatch(t -> t == candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        throw new IllegalStateException("could not find a free port on " + HOST + " for the SASL listener");
     }
 
     private static void format(Path propsFile, String clusterId) {

@@ -29,12 +29,19 @@ import org.apache.kafka.common.errors.TopicExistsException;
  *
  * @param bootstrapServers where to connect
  * @param timeout          the longest one call may take
+ * @param clientSettings   further Admin client settings (security, client id...), applied last
  */
-public record TopicAdmin(String bootstrapServers, Duration timeout) {
+public record TopicAdmin(String bootstrapServers, Duration timeout, Map<String, String> clientSettings) {
+
+    /** A plain-text admin without further client settings. */
+    public TopicAdmin(String bootstrapServers, Duration timeout) {
+        this(bootstrapServers, timeout, Map.of());
+    }
 
     public TopicAdmin {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         Objects.requireNonNull(timeout, "timeout");
+        clientSettings = Map.copyOf(clientSettings);
         if (bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("bootstrapServers is blank");
         }
@@ -78,7 +85,7 @@ public record TopicAdmin(String bootstrapServers, Duration timeout) {
                 } catch (ExecutionException ex) {
                     if (!(ex.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("cannot create topic " + e.getKey() + " on " + bootstrapServers
-                                + ": " + ex.getCause().getMessage(), ex.getCause());
+                                + ": " + problem(ex), ex.getCause());
                     }
                 }
             }
@@ -90,10 +97,10 @@ public record TopicAdmin(String bootstrapServers, Duration timeout) {
             return result;
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot describe topics " + wanted + " on " + bootstrapServers + ": "
-                    + e.getCause().getMessage(), e.getCause());
+                    + problem(e), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("topics " + wanted + " on " + bootstrapServers + " not ready within "
-                    + timeout.toMillis() + " ms", e);
+                    + timeout.toMillis() + " ms" + UNREACHABLE_HINT, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics " + wanted, e);
@@ -123,13 +130,40 @@ public record TopicAdmin(String bootstrapServers, Duration timeout) {
         try (Admin admin = Admin.create(clientConfig())) {
             return Set.copyOf(admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS));
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot list topics on " + bootstrapServers + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException("cannot list topics on " + bootstrapServers + ": " + problem(e), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("no topic list from " + bootstrapServers + " within " + timeout.toMillis() + " ms", e);
+            throw new IllegalStateException("no topic list from " + bootstrapServers + " within " + timeout.toMillis() + " ms"
+                    + UNREACHABLE_HINT, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while listing topics on " + bootstrapServers, e);
         }
+    }
+
+    private static final String UNREACHABLE_HINT =
+            ": is the broker running and reachable, and do the kafka.* client settings (security.protocol, SASL, SSL) match its listener?";
+
+    /**
+     * Checks that the brokers answer and that every named topic exists (a command that only reads or
+     * writes them would otherwise wait on a missing topic for good).
+     *
+     * @throws IllegalStateException naming the broker and the missing topics, or why the broker did not answer
+     */
+    public void requireTopics(Collection<String> names) {
+        Set<String> missing = new LinkedHashSet<>(names);
+        missing.removeAll(listTopics());
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("topic" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
+                    + " missing on " + bootstrapServers + " (egopose run and egopose broker create the topics)");
+        }
+    }
+
+    /** The cause's message; a Kafka time-out (no broker answered) says so and what to check. */
+    private String problem(ExecutionException e) {
+        if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+            return "no answer within " + timeout.toMillis() + " ms (" + e.getCause().getMessage() + ")" + UNREACHABLE_HINT;
+        }
+        return e.getCause().getMessage();
     }
 
     private Properties clientConfig() {
@@ -138,6 +172,7 @@ public record TopicAdmin(String bootstrapServers, Duration timeout) {
         cfg.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         cfg.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(ms));
         cfg.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(Math.min(ms, 30_000)));
+        cfg.putAll(clientSettings);
         return cfg;
     }
 

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code egopose broker}: a single-node Kafka on 127.0.0.1 with the egopose topics, until Ctrl-C. */
@@ -54,8 +55,9 @@ final class BrokerCommand implements Callable<Integer> {
             description = "Default: ${DEFAULT-VALUE}.")
     String dlqTopic;
 
-    @Option(names = "--verbose", description = "Show the broker's own INFO logs (default: warnings and errors only).")
-    boolean verbose;
+    /** Its global --verbose also shows the broker's own INFO logs (default: warnings and errors only). */
+    @ParentCommand
+    Main main;
 
     @Override
     public Integer call() {
@@ -71,7 +73,7 @@ final class BrokerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (verbose) {
+        if (main.verbose) {
             kafkaLogsAtInfo();
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -1,23 +1,38 @@
 package dev.egopose.cli;
 
+import dev.egopose.config.SettingsException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
-/** Entry point of {@code egopose}. Sets the JVM-wide settings every command relies on, then dispatches. */
+/**
+ * Entry point of {@code egopose}. Sets the JVM-wide settings every command relies on, then dispatches.
+ * Exit codes: 0 done, 1 the command failed at run time, 2 bad usage or a bad setting. Either kind of
+ * error is one line on stderr; {@code --verbose} adds the stack trace.
+ */
 @Command(
         name = "egopose",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Streaming egocentric 3D hand pose: Aria frames on Kafka in, POTTER hand poses out.",
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:done", "1:failed while running (broker unreachable, Kafka Streams in ERROR...)", "2:bad usage or bad setting"},
         subcommands = {
             DemoCommand.class, RunCommand.class, BrokerCommand.class, ReplayCommand.class, SinkCommand.class, DlqCommand.class,
-            EvaluateCommand.class, SynthCommand.class, RenderCommand.class, BenchCommand.class, CommandLine.HelpCommand.class
+            EvaluateCommand.class, SynthCommand.class, RenderCommand.class, BenchCommand.class, ConfigCommand.class,
+            CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "On an error, print its stack trace too (broker: also the broker's INFO logs).")
+    boolean verbose;
 
     public static void main(String[] args) {
         JvmDefaults.apply();
@@ -26,7 +41,42 @@ public final class Main implements Runnable {
 
     /** The configured command tree; tests run commands through this too. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        Main main = new Main();
+        CommandLine cli = new CommandLine(main).setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            PrintWriter err = command.getErr();
+            err.println(command.getCommandName() + ": " + oneLine(e));
+            if (main.verbose) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return e instanceof SettingsException ? CommandLine.ExitCode.USAGE : CommandLine.ExitCode.SOFTWARE;
+        });
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine command = e.getCommandLine();
+            PrintWriter err = command.getErr();
+            err.println(command.getCommandName() + ": " + e.getMessage() + " (see: egopose "
+                    + (command == cli ? "" : command.getCommandName() + " ") + "--help)");
+            if (main.verbose) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return CommandLine.ExitCode.USAGE;
+        });
+        return cli;
+    }
+
+    /** The error's message and, when it adds something, its root cause's, on one line. */
+    static String oneLine(Throwable e) {
+        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != e && root.getMessage() != null && !message.contains(root.getMessage())) {
+            message += " (" + root.getMessage() + ")";
+        }
+        return message.replaceAll("\\s*\\R\\s*", " ");
     }
 
     @Override

@@ -66,6 +66,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Settings settings = settingsOptions.load();
+        SettingsOptions.admin(settings).requireTopics(List.of(settings.framesTopic()));
         TakeSet takeSet = TakeSet.open(anno, images, split, calib);
         List<ReplayFrame> frames = takeSet.frames(new HashSet<>(takes), limit);
         Topics topics = Topics.named(settings.framesTopic(), settings.posesTopic(), settings.dlqTopic());
@@ -98,6 +99,9 @@ final class ReplayCommand implements Callable<Integer> {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_000_000);
+        // a send to unreachable brokers fails after broker.wait.seconds instead of Kafka's 60 s per frame
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.brokerWaitSeconds() * 1000L);
+        props.putAll(settings.kafka());
         return new KafkaProducer<>(props, topics.frames().keySerde().serializer(), topics.frames().valueSerde().serializer());
     }
 }

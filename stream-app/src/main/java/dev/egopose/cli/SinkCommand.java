@@ -54,6 +54,7 @@ final class SinkCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Settings settings = settingsOptions.load();
+        SettingsOptions.admin(settings).requireTopics(List.of(settings.posesTopic()));
         Optional<GroundTruth> templateGt = template == null ? Optional.empty() : Optional.of(new GtAnnoReader().read(template));
         Topics topics = Topics.named(settings.framesTopic(), settings.posesTopic(), settings.dlqTopic());
         int expected = templateGt.map(gt -> gt.boxedHands(dev.egopose.domain.HandSide.LEFT) + gt.boxedHands(dev.egopose.domain.HandSide.RIGHT)).orElse(0);
@@ -74,6 +75,7 @@ final class SinkCommand implements Callable<Integer> {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group != null ? group : "egopose-sink-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.putAll(settings.kafka());
         return new KafkaConsumer<>(props, topics.poses().keySerde().deserializer(), topics.poses().valueSerde().deserializer());
     }
 }

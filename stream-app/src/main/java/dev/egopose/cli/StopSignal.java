@@ -1,7 +1,6 @@
 package dev.egopose.cli;
 
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import sun.misc.Signal;
 
 /**
@@ -32,8 +31,8 @@ final class StopSignal {
         requested.countDown();
     }
 
-    /** Waits up to {@code millis} for a stop request; true once one came. */
-    boolean await(long millis) throws InterruptedException {
-        return requested.await(millis, TimeUnit.MILLISECONDS);
+    /** Counted down once a stop is requested. */
+    CountDownLatch latch() {
+        return requested;
     }
 }

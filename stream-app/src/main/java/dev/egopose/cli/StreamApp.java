@@ -66,15 +66,9 @@ final class StreamApp implements AutoCloseable {
         return app;
     }
 
-    /** Why the processor stopped by itself, if it did: the failure that shut it down. */
-    Optional<Throwable> failure() {
-        if (failures.fatal().isPresent()) {
-            return failures.fatal();
-        }
-        KafkaStreams.State state = streams.state();
-        return state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
-                ? Optional.of(new IllegalStateException("Kafka Streams is in state " + state))
-                : Optional.empty();
+    /** The model failure that stopped the processor, if one did. */
+    Optional<Throwable> fatal() {
+        return failures.fatal();
     }
 
     private static Properties properties(Settings s) {
@@ -89,7 +83,14 @@ final class StreamApp implements AutoCloseable {
         props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         // A model batch may take seconds on a CPU; keep the consumer in the group meanwhile.
         props.put(StreamsConfig.consumerPrefix("max.poll.records"), 64);
-        s.kafka().forEach(props::put);
+        // Kafka 4.3 warns at every start unless this is true. true is what Kafka 5.0 will do anyway, and
+        // it changes nothing here: the topology has no global stores, so no global thread ever runs. The
+        // main consumer needs it too: its partition assignor builds a StreamsConfig of its own from the
+        // consumer's settings (that was the second warning).
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        props.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), "true");
+        // kafka.* settings (security, client ids, timeouts...) reach the Streams clients, after ours
+        props.putAll(s.kafka());
         return props;
     }
 
@@ -126,6 +127,16 @@ final class StreamApp implements AutoCloseable {
 
     KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** The Kafka Streams client, for the ops metrics binding. */
+    KafkaStreams streams() {
+        return streams;
+    }
+
+    /** The shared batcher, for the ops metrics. */
+    Batcher batcher() {
+        return batcher;
     }
 
     /** One line on what the processor has done so far, from its egopose metrics and the batcher. */

@@ -44,9 +44,12 @@ import java.util.TreeMap;
  * @param imageMaxBytes       largest encoded image, inline or behind a URI
  * @param imageUriRoots       folders {@code file:} image URIs may point into; none = URIs refused
  * @param trackingMinConfidence hands tracked (Aria hand tracking) with less confidence are not posed
- * @param kafka               Kafka Streams / client properties given as {@code kafka.<property>} (prefix
- *                            stripped, e.g. {@code kafka.session.timeout.ms}); they win over the processor's
- *                            own client defaults. Properties owned by a setting above are refused.
+ * @param kafka               Kafka client settings ({@code kafka.*} keys, prefix stripped) given to every
+ *                            client a command makes: Streams, producer, consumer, admin
+ * @param brokerWaitSeconds   longest a command waits for the brokers to answer before it gives up
+ *                            ({@code broker.wait.seconds})
+ * @param metricsHost         address the metrics and health server binds to ({@code metrics.host})
+ * @param metricsPort         its port ({@code metrics.port}); -1 = no server, 0 = any free port
  */
 public record Settings(
         String bootstrapServers,
@@ -71,17 +74,13 @@ public record Settings(
         long imageMaxBytes,
         List<Path> imageUriRoots,
         double trackingMinConfidence,
-        Map<String, String> kafka) {
+        Map<String, String> kafka,
+        int brokerWaitSeconds,
+        String metricsHost,
+        int metricsPort) {
 
     /** The defaults, as key = value (also the documented keys, in order). */
     public static final Map<String, String> DEFAULTS = defaults();
-
-    /** Prefix of pass-through Kafka properties. */
-    public static final String KAFKA_PREFIX = "kafka.";
-
-    /** Kafka properties that have their own setting (the same name without the prefix). */
-    private static final Set<String> OWNED_KAFKA_KEYS =
-            Set.of("bootstrap.servers", "application.id", "processing.guarantee", "num.stream.threads", "state.dir");
 
     private static Map<String, String> defaults() {
         Map<String, String> d = new LinkedHashMap<>();
@@ -107,13 +106,24 @@ public record Settings(
         d.put("image.max.bytes", "16777216");
         d.put("image.uri.roots", "");
         d.put("handtracking.min.confidence", "0.5");
+        // operations: broker wait, metrics and health server (kafka.* keys are open-ended, see KAFKA_PREFIX)
+        d.put("broker.wait.seconds", "60");
+        d.put("metrics.host", "127.0.0.1");
+        d.put("metrics.port", "");
         return java.util.Collections.unmodifiableMap(d);
     }
+
+    /** Keys with this prefix go, prefix stripped, to the Kafka clients (e.g. {@code kafka.security.protocol}). */
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    /** Kafka client keys egopose sets itself from its own settings; a {@code kafka.} copy of them is refused. */
+    public static final java.util.List<String> OWNED_KAFKA_KEYS =
+            java.util.List.of("application.id", "bootstrap.servers", "processing.guarantee", "num.stream.threads", "state.dir");
 
     public Settings {
         batchSizes = batchSizes.clone();
         imageUriRoots = List.copyOf(imageUriRoots);
-        kafka = Collections.unmodifiableMap(new TreeMap<>(kafka));
+        kafka = java.util.Collections.unmodifiableMap(new TreeMap<>(kafka));
     }
 
     @Override
@@ -134,6 +144,39 @@ public record Settings(
      * @param overrides key = value pairs from the command line
      */
     public static Settings load(Path file, Map<String, String> env, Map<String, String> overrides) {
+        Layers layers = collect(file, env, overrides);
+        return parse(layers.values(), layers.origin());
+    }
+
+    /** One effective setting: its key, its value (secrets masked) and where it came from. */
+    public record Source(String key, String value, String origin) {}
+
+    /**
+     * The effective settings as {@link #load} sees them, each with its source ({@code default},
+     * the file, an environment variable, {@code command line}); secrets masked. Validates like load.
+     */
+    public static java.util.List<Source> sources(Path file, Map<String, String> env, Map<String, String> overrides) {
+        Layers layers = collect(file, env, overrides);
+        parse(layers.values(), layers.origin());
+        java.util.List<Source> out = new java.util.ArrayList<>();
+        layers.values().forEach((k, v) -> out.add(new Source(k, mask(k, v), layers.origin().get(k))));
+        return out;
+    }
+
+    /** Whether a key's value is a secret that must never be printed: {@code *password*}, {@code *secret*}, {@code sasl.jaas.config}. */
+    public static boolean isSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return k.contains("password") || k.contains("secret") || k.endsWith("sasl.jaas.config");
+    }
+
+    /** {@code value}, or {@code [hidden]} when the key is a secret (and the value is not empty). */
+    public static String mask(String key, String value) {
+        return isSecret(key) && !value.isEmpty() ? "[hidden]" : value;
+    }
+
+    private record Layers(Map<String, String> values, Map<String, String> origin) {}
+
+    private static Layers collect(Path file, Map<String, String> env, Map<String, String> overrides) {
         Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
         Map<String, String> origin = new TreeMap<>();
         DEFAULTS.keySet().forEach(k -> origin.put(k, "default"));
@@ -155,22 +198,46 @@ public record Settings(
                 put(values, origin, key, value.trim(), "environment variable " + envName);
             }
         }
+        new TreeMap<>(env).forEach((name, value) -> {
+            if (name.startsWith("EGOPOSE_KAFKA_") && name.length() > "EGOPOSE_KAFKA_".length()) {
+                String key = KAFKA_PREFIX + name.substring("EGOPOSE_KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                put(values, origin, key, value.trim(), "environment variable " + name);
+            }
+        });
         overrides.forEach((k, v) -> put(values, origin, k, v.trim(), "command line"));
-        return parse(values, origin);
+        return new Layers(values, origin);
     }
 
     private static void put(Map<String, String> values, Map<String, String> origin, String key, String value, String source) {
-        if (key.startsWith(KAFKA_PREFIX) && key.length() > KAFKA_PREFIX.length()) {
-            String property = key.substring(KAFKA_PREFIX.length());
-            if (OWNED_KAFKA_KEYS.contains(property)) {
-                throw new SettingsException("setting '" + key + "' from " + source + " is refused: use the setting '" + property + "' instead");
-            }
+        if (key.startsWith(KAFKA_PREFIX)) {
+            checkKafkaKey(key, value, source);
         } else if (!DEFAULTS.containsKey(key)) {
-            throw new SettingsException("unknown setting '" + key + "' from " + source + "; known settings: " + String.join(", ", DEFAULTS.keySet())
-                    + ", and kafka.<property> for any Kafka Streams or client property");
+            throw new SettingsException("unknown setting '" + key + "' = '" + mask(key, value) + "' from " + source
+                    + "; known settings: " + String.join(", ", DEFAULTS.keySet()) + ", and kafka.* for the Kafka clients"
+                    + (looksLikeKafka(key) ? " (a Kafka client setting? use kafka." + key + ")" : ""));
         }
         values.put(key, value);
         origin.put(key, source);
+    }
+
+    /** A dotted key whose first word is none of egopose's own (model., crop., topic. ...): likely meant for Kafka. */
+    private static boolean looksLikeKafka(String key) {
+        int dot = key.indexOf('.');
+        String first = dot < 0 ? "" : key.substring(0, dot + 1);
+        return dot > 0 && DEFAULTS.keySet().stream().noneMatch(k -> k.startsWith(first));
+    }
+
+    private static void checkKafkaKey(String key, String value, String source) {
+        String client = key.substring(KAFKA_PREFIX.length());
+        if (client.isEmpty()) {
+            throw new SettingsException("setting '" + key + "' from " + source + " names no Kafka client setting");
+        }
+        for (String owned : OWNED_KAFKA_KEYS) {
+            if (client.equals(owned) || client.endsWith("." + owned)) {
+                throw new SettingsException("setting " + key + " = '" + mask(key, value) + "' (from " + source
+                        + ") is not allowed: egopose sets " + owned + " itself; use the setting " + owned);
+            }
+        }
     }
 
     private static Settings parse(Map<String, String> v, Map<String, String> origin) {
@@ -216,14 +283,17 @@ public record Settings(
                 p.longInteger("image.max.bytes", 1, 1L << 31),
                 p.folders("image.uri.roots"),
                 p.fraction("handtracking.min.confidence"),
-                kafkaProperties(v));
+                kafkaSettings(v),
+                p.integer("broker.wait.seconds", 1, 3600),
+                p.text("metrics.host"),
+                v.get("metrics.port").isEmpty() ? -1 : p.integer("metrics.port", 0, 65535));
     }
 
-    private static Map<String, String> kafkaProperties(Map<String, String> values) {
+    private static Map<String, String> kafkaSettings(Map<String, String> values) {
         Map<String, String> kafka = new TreeMap<>();
-        values.forEach((key, value) -> {
-            if (key.startsWith(KAFKA_PREFIX)) {
-                kafka.put(key.substring(KAFKA_PREFIX.length()), value);
+        values.forEach((k, val) -> {
+            if (k.startsWith(KAFKA_PREFIX)) {
+                kafka.put(k.substring(KAFKA_PREFIX.length()), val);
             }
         });
         return kafka;
@@ -309,7 +379,7 @@ public record Settings(
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Settings s && toString().equals(s.toString());
+        return o instanceof Settings s && toString().equals(s.toString()) && kafka.equals(s.kafka);
     }
 
     @Override
@@ -328,13 +398,14 @@ public record Settings(
                 + ", model.retries=" + modelRetries + ", record.max.attempts=" + recordMaxAttempts
                 + ", image.max.pixels=" + imageMaxPixels + ", image.max.bytes=" + imageMaxBytes
                 + ", image.uri.roots=" + imageUriRoots + ", handtracking.min.confidence=" + trackingMinConfidence
-                + (kafka.isEmpty() ? "" : ", kafka=" + redacted(kafka)) + "]";
+                + opsToString() + "]";
     }
 
-    /** Kafka properties as printed: secrets (passwords, JAAS configurations) hidden. */
-    private static Map<String, String> redacted(Map<String, String> kafka) {
-        Map<String, String> shown = new TreeMap<>(kafka);
-        shown.replaceAll((key, value) -> key.contains("password") || key.contains("jaas") ? "[hidden]" : value);
-        return shown;
+    /** The operations settings for {@link #toString()}, Kafka client secrets masked. */
+    private String opsToString() {
+        StringBuilder b = new StringBuilder(", broker.wait.seconds=" + brokerWaitSeconds + ", metrics=" + metricsHost + ":"
+                + (metricsPort < 0 ? "off" : Integer.toString(metricsPort)));
+        kafka.forEach((k, val) -> b.append(", ").append(KAFKA_PREFIX).append(k).append('=').append(mask(k, val)));
+        return b.toString();
     }
 }

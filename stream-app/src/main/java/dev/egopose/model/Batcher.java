@@ -47,11 +47,22 @@ public final class Batcher implements AutoCloseable {
     private final AtomicLong crops = new AtomicLong();
     private final AtomicLong queueWaitNanos = new AtomicLong();
     private volatile boolean closed;
+    private volatile Listener listener = (batchCrops, modelNanos) -> { };
 
     private record Request(List<float[]> crops, long enqueuedNanos, CompletableFuture<List<Joints3d>> result) {}
 
     /** Counters since start: batches run, crops posed, mean crops per batch, mean wait before a batch ran. */
     public record Stats(long batches, long crops, double meanBatch, double meanQueueWaitMs) {}
+
+    /** Told about every batch the model ran; called on the batcher's thread, so it must be quick. */
+    public interface Listener {
+        void batchRan(int crops, long modelNanos);
+    }
+
+    /** Sets the listener (replacing the previous one). */
+    public void listen(Listener newListener) {
+        listener = java.util.Objects.requireNonNull(newListener, "listener");
+    }
 
     /**
      * @param maxCallers  how many threads call {@link #predict} (the stream threads): once that many
@@ -220,6 +231,7 @@ public final class Batcher implements AutoCloseable {
             queueWaitNanos.addAndGet(now - r.enqueuedNanos());
         }
         List<Joints3d> poses;
+        long modelStart = System.nanoTime();
         try {
             poses = timedCall(all);
         } catch (RuntimeException e) {
@@ -228,6 +240,7 @@ public final class Batcher implements AutoCloseable {
         }
         batches.incrementAndGet();
         crops.addAndGet(all.size());
+        listener.batchRan(all.size(), System.nanoTime() - modelStart);
         int offset = 0;
         for (Request r : batch) {
             r.result().complete(List.copyOf(poses.subList(offset, offset + r.crops().size())));

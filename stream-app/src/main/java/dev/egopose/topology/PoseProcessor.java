@@ -28,6 +28,7 @@ final class PoseProcessor implements Processor<String, Object, String, Object> {
     private ProcessorContext<String, Object> context;
     private StageGuard guard;
     private Sensor latency;
+    private Sensor captureToPose;
 
     PoseProcessor(Batcher batcher, StageLimits limits) {
         this.batcher = batcher;
@@ -40,6 +41,8 @@ final class PoseProcessor implements Processor<String, Object, String, Object> {
         this.context = context;
         this.guard = new StageGuard(context, NAME, maxAttempts);
         this.latency = context.metrics().addLatencyRateTotalSensor("egopose", NAME, "model", Sensor.RecordingLevel.INFO);
+        // capture (frame's captureTimeNs, epoch) -> pose emitted; also counts the frames that come out
+        this.captureToPose = context.metrics().addLatencyRateTotalSensor("egopose", NAME, "capture-to-pose", Sensor.RecordingLevel.INFO);
     }
 
     @Override
@@ -75,5 +78,6 @@ final class PoseProcessor implements Processor<String, Object, String, Object> {
                 .setModelMs(nanos / 1e6f)
                 .build();
         context.forward(record.withValue((Object) poses), SINK);
+        captureToPose.record(poses.getEmittedAtMs() * 1_000_000L - poses.getCaptureTimeNs());
     }
 }
