@@ -113,7 +113,7 @@ class SettingsTest {
     @Test
     void kafkaPropertiesOwnedByASettingAreRefusedNamingThatSetting() {
         String m = message(() -> Settings.load(null, Map.of(), Map.of("kafka.application.id", "other")));
-        assertMentions(m, "kafka.application.id", "command line", "'application.id'");
+        assertMentions(m, "kafka.application.id", "command line", "use the setting application.id");
     }
 
     @Test
