@@ -223,10 +223,10 @@ class HandCropperTest {
     }
 
     @Test
-    void undecodableBytesAreNamed() {
+    void undecodableBytesAreCountedNeverQuoted() {
         ImageDecodeException e = assertThrows(ImageDecodeException.class,
                 () -> FULL.cropExact(new byte[] {1, 2, 3, 4, 5}, FrameOrientation.SENSOR, CAL_1408, List.of(EXAMPLE)));
-        assertTrue(e.getMessage().contains("5 bytes") && e.getMessage().contains("0102030405"), e.getMessage());
+        assertTrue(e.getMessage().contains("5 bytes") && !e.getMessage().contains("0102030405"), e.getMessage());
         assertThrows(ImageDecodeException.class, () -> FULL.cropUndistorted(new byte[0], List.of(EXAMPLE)));
     }
 
