@@ -14,6 +14,7 @@ import dev.egopose.model.Batcher;
 import dev.egopose.render.RenderedFrame;
 import dev.egopose.render.Renderer;
 import dev.egopose.replay.ReplayReport;
+import dev.egopose.replay.HandTrackingSource;
 import dev.egopose.replay.Replayer;
 import dev.egopose.replay.TakeSet;
 import dev.egopose.schema.DeadLetter;
@@ -45,7 +46,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code egopose demo}: the whole system on one machine. Generates a synthetic take with exact
@@ -65,6 +69,9 @@ import picocli.CommandLine.Option;
             "other synthetic takes only: its scores say nothing about real Aria footage."
         })
 final class DemoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: a new egopose-demo-<time> folder here).")
     Path out;
 
@@ -97,8 +104,16 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--pictures", defaultValue = "3", paramLabel = "N", description = "Frames to draw (default: ${DEFAULT-VALUE}).")
     int pictures;
 
+    @Option(names = "--boxes", defaultValue = "annotation", paramLabel = "SOURCE",
+            description = "annotation: frames carry the annotation's boxes; hand-tracking: frames carry only the take's"
+                    + " MPS-style hand tracking and the processor boxes the hands itself (default: ${DEFAULT-VALUE}).")
+    String boxes;
+
     @Override
     public Integer call() throws Exception {
+        if (!boxes.equals("annotation") && !boxes.equals("hand-tracking")) {
+            throw new ParameterException(spec.commandLine(), "--boxes must be annotation or hand-tracking, got '" + boxes + "'");
+        }
         Path dir = out != null ? out : Path.of("egopose-demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
         Path submissionFile = dir.resolve("submission.json");
@@ -121,7 +136,7 @@ final class DemoCommand implements Callable<Integer> {
                 try {
                     TakeSet takeSet = TakeSet.open(data.annotationTest(), data.distortedImages(), data.split(), data.calibrations());
                     Future<SinkReport> sink = sinkThread.submit(() -> runSink(settings, topics, takeSet, submissionFile));
-                    ReplayReport replay = replay(settings, topics, takeSet);
+                    ReplayReport replay = replay(settings, topics, takeSet, data);
                     say(String.format("replayed %d frames in %.1f s (%d unreadable)", replay.published(), replay.seconds(), replay.missingImages()));
                     SinkReport report = sink.get();
                     List<DeadLetter> rejected = deadLetters(settings, topics);
@@ -181,10 +196,20 @@ final class DemoCommand implements Callable<Integer> {
         return Settings.load(null, Map.of(), overrides);
     }
 
-    private ReplayReport replay(Settings settings, Topics topics, TakeSet takeSet) throws Exception {
+    private ReplayReport replay(Settings settings, Topics topics, TakeSet takeSet, SyntheticDataset data) throws Exception {
         try (Producer<String, Frame> producer = ReplayCommand.producer(settings, topics)) {
-            return new Replayer(producer, topics.frames(), fps, false).replay(takeSet, takeSet.frames(Set.of(), 0), n -> {});
+            Replayer replayer = new Replayer(producer, topics.frames(), fps, false);
+            if (trackedBoxes()) {
+                // frame n of a synthetic take is tracked at 1 s + n / 30 s, the very time the frame gets
+                replayer = replayer.withHandTracking(new HandTrackingSource(data.handTracking(), data.calibrations(), null,
+                        SyntheticTakes.FRAMES_PER_SECOND, SyntheticTakes.FRAME_ZERO_US, 1_000), false);
+            }
+            return replayer.replay(takeSet, takeSet.frames(Set.of(), 0), n -> {});
         }
+    }
+
+    private boolean trackedBoxes() {
+        return boxes.equals("hand-tracking");
     }
 
     /** Collects the poses; the take set's (test-format) annotation is the template every frame of which must appear. */
@@ -236,6 +261,8 @@ final class DemoCommand implements Callable<Integer> {
         summary.put("dead_letters", rejected.size());
         summary.put("model", modelId);
         summary.put("crop_mode", settings.cropMode().name().toLowerCase());
+        summary.put("source", "replay");
+        summary.put("box_source", boxes);
         summary.put("model_batches", batches.batches());
         summary.put("mean_batch", round(batches.meanBatch()));
         summary.put("mean_batch_wait_ms", round(batches.meanQueueWaitMs()));

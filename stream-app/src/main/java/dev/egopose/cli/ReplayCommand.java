@@ -4,6 +4,7 @@ import dev.egopose.avro.Topics;
 import dev.egopose.config.Settings;
 import dev.egopose.replay.ReplayFrame;
 import dev.egopose.replay.ReplayReport;
+import dev.egopose.replay.HandTrackingSource;
 import dev.egopose.replay.Replayer;
 import dev.egopose.replay.TakeSet;
 import dev.egopose.schema.Frame;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -22,7 +24,10 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code egopose replay}: publishes a recorded take set (Ego-Exo4D layout) as frames. */
 @Command(
@@ -35,6 +40,9 @@ import picocli.CommandLine.Option;
             "reported, never fatal. Exit status 1 if the broker refused any frame."
         })
 final class ReplayCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     SettingsOptions settingsOptions = new SettingsOptions();
 
@@ -63,9 +71,41 @@ final class ReplayCommand implements Callable<Integer> {
                     + " The processor reads them only under its image.uri.roots (--set image.uri.roots=DIR).")
     boolean byUri;
 
+    /** Where hand boxes come from. */
+    enum Boxes { ANNOTATION, HAND_TRACKING, BOTH }
+
+    @Option(names = "--hand-tracking", paramLabel = "PATH",
+            description = {"Aria hand tracking to send with each frame (needs --calib for T_Device_Camera): an MPS",
+                "hand_tracking_results.csv or wrist_and_palm_poses.csv for every take, or a folder with",
+                "{take_name}/hand_tracking_results.csv (or wrist_and_palm_poses.csv, or {take_name}.csv).",
+                "Frames are matched to the nearest sample by device time: see --frame-times, --frame-rate."})
+    Path handTracking;
+
+    @Option(names = "--frame-times", paramLabel = "PATH",
+            description = "Device time of each frame: a CSV of frame_number,timestamp_us lines, or a folder of {take_name}.csv. "
+                    + "Default: --frame-rate from --start-us.")
+    Path frameTimes;
+
+    @Option(names = "--frame-rate", defaultValue = "30", paramLabel = "FPS",
+            description = "Without --frame-times, frame n is at --start-us + n / FPS seconds (default: ${DEFAULT-VALUE}, Aria's RGB rate).")
+    double frameRate;
+
+    @Option(names = "--start-us", paramLabel = "US", description = "Device time of frame 0, microseconds (default: the take's first tracking sample).")
+    Long startUs;
+
+    @Option(names = "--tracking-tolerance-ms", defaultValue = "50", paramLabel = "MS",
+            description = "A frame gets the nearest sample only within this (default: ${DEFAULT-VALUE}); otherwise no tracked hands.")
+    double toleranceMs;
+
+    @Option(names = "--boxes", paramLabel = "SOURCE",
+            description = "annotation (its boxes), hand-tracking (tracking only: the processor boxes the hands), or both"
+                    + " (annotation boxes win where present). Default: hand-tracking with --hand-tracking, else annotation.")
+    String boxes;
+
     @Override
     public Integer call() throws Exception {
         Settings settings = settingsOptions.load();
+        Boxes source = boxSource();
         SettingsOptions.admin(settings).requireTopics(List.of(settings.framesTopic()));
         TakeSet takeSet = TakeSet.open(anno, images, split, calib);
         List<ReplayFrame> frames = takeSet.frames(new HashSet<>(takes), limit);
@@ -73,7 +113,12 @@ final class ReplayCommand implements Callable<Integer> {
         ReplayReport report;
         try (Producer<String, Frame> producer = producer(settings, topics);
              ProgressBar bar = new ProgressBarBuilder().setTaskName("replay").setInitialMax(frames.size()).setUnit(" frames", 1).build()) {
-            report = new Replayer(producer, topics.frames(), fps, byUri).replay(takeSet, frames, bar::stepTo);
+            Replayer replayer = new Replayer(producer, topics.frames(), fps, byUri);
+            if (source != Boxes.ANNOTATION) {
+                replayer = replayer.withHandTracking(new HandTrackingSource(handTracking, calib, frameTimes, frameRate, startUs,
+                        Math.round(toleranceMs * 1000)), source == Boxes.BOTH);
+            }
+            report = replayer.replay(takeSet, frames, bar::stepTo);
         }
         System.out.printf("replayed %d of %d frames to %s at %s in %.1f s; %d missing or unreadable images, %d not published%n",
                 report.published(), frames.size(), settings.framesTopic(), settings.bootstrapServers(), report.seconds(),
@@ -84,6 +129,26 @@ final class ReplayCommand implements Callable<Integer> {
                     + folderNames(images) + (split == null ? " (the split was taken from the annotation's file name; set --split)" : ""));
         }
         return report.failedSends() == 0 ? 0 : 1;
+    }
+
+    private Boxes boxSource() {
+        Boxes source;
+        try {
+            source = boxes == null ? (handTracking == null ? Boxes.ANNOTATION : Boxes.HAND_TRACKING)
+                    : Boxes.valueOf(boxes.toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--boxes must be annotation, hand-tracking or both, got '" + boxes + "'");
+        }
+        if (source != Boxes.ANNOTATION && handTracking == null) {
+            throw new ParameterException(spec.commandLine(), "--boxes " + boxes + " needs --hand-tracking");
+        }
+        if (source != Boxes.ANNOTATION && calib == null) {
+            throw new ParameterException(spec.commandLine(), "--hand-tracking needs --calib (the takes' calibration JSONs hold T_Device_Camera)");
+        }
+        if (!(frameRate > 0) || !(toleranceMs >= 0)) {
+            throw new ParameterException(spec.commandLine(), "--frame-rate must be positive and --tracking-tolerance-ms not negative");
+        }
+        return source;
     }
 
     private static String folderNames(Path dir) throws IOException {

@@ -1,5 +1,6 @@
 package dev.egopose.handtrack;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,12 +24,17 @@ public final class TrackingTimeline {
         return samples.size();
     }
 
+    /** The earliest sample (there must be one). */
+    public TrackingSample first() {
+        return samples.get(0);
+    }
+
     /** The sample nearest to {@code timeUs}, if one lies within {@code toleranceUs}. */
     public Optional<TrackingSample> nearest(long timeUs, long toleranceUs) {
         if (times.length == 0) {
             return Optional.empty();
         }
-        int at = java.util.Arrays.binarySearch(times, timeUs);
+        int at = Arrays.binarySearch(times, timeUs);
         int best;
         if (at >= 0) {
             best = at;

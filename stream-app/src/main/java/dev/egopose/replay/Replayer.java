@@ -3,9 +3,11 @@ package dev.egopose.replay;
 import dev.egopose.avro.AvroMapping;
 import dev.egopose.avro.Topic;
 import dev.egopose.camera.RgbCalibration;
+import dev.egopose.camera.RigidTransform;
 import dev.egopose.domain.HandBox;
 import dev.egopose.domain.HandSide;
 import dev.egopose.domain.ImageHeader;
+import dev.egopose.handtrack.TrackedHand;
 import dev.egopose.schema.Fisheye624;
 import dev.egopose.schema.Frame;
 import dev.egopose.schema.ImageEncoding;
@@ -41,8 +43,15 @@ public final class Replayer {
     private final Topic<String, Frame> topic;
     private final double fps;
     private final boolean imagesByUri;
+    private final HandTrackingSource tracking;
+    private final boolean annotationBoxes;
 
     public Replayer(Producer<String, Frame> producer, Topic<String, Frame> topic, double fps, boolean imagesByUri) {
+        this(producer, topic, fps, imagesByUri, null, true);
+    }
+
+    private Replayer(Producer<String, Frame> producer, Topic<String, Frame> topic, double fps, boolean imagesByUri,
+                     HandTrackingSource tracking, boolean annotationBoxes) {
         if (fps < 0) {
             throw new IllegalArgumentException("fps must not be negative, got " + fps);
         }
@@ -50,6 +59,18 @@ public final class Replayer {
         this.topic = topic;
         this.fps = fps;
         this.imagesByUri = imagesByUri;
+        this.tracking = tracking;
+        this.annotationBoxes = annotationBoxes;
+    }
+
+    /**
+     * The same replayer, attaching to each frame its nearest hand-tracking sample and the RGB camera's
+     * pose, so the processor can box the hands itself.
+     *
+     * @param annotationBoxes whether the annotation's boxes are sent too (they win over tracking)
+     */
+    public Replayer withHandTracking(HandTrackingSource source, boolean annotationBoxes) {
+        return new Replayer(producer, topic, fps, imagesByUri, source, annotationBoxes);
     }
 
     /** Sends the frames in order and waits until the broker has acknowledged all of them. */
@@ -114,8 +135,10 @@ public final class Replayer {
             throw new IOException("image " + frame.image() + " is unreadable: " + e.getMessage());
         }
         List<dev.egopose.schema.HandBox> hands = new ArrayList<>();
-        for (Map.Entry<HandSide, HandBox> box : frame.boxes().entrySet()) {
-            hands.add(AvroMapping.toAvro(box.getKey(), box.getValue()));
+        if (annotationBoxes) {
+            for (Map.Entry<HandSide, HandBox> box : frame.boxes().entrySet()) {
+                hands.add(AvroMapping.toAvro(box.getKey(), box.getValue()));
+            }
         }
         ImageEncoding encoding = size.format() == ImageHeader.Format.PNG ? ImageEncoding.PNG : ImageEncoding.JPEG;
         Object image = imagesByUri || bytes.length > INLINE_LIMIT
@@ -124,7 +147,15 @@ public final class Replayer {
         Object camera = takes.calibration(frame.takeName())
                 .<Object>map(Replayer::fisheye)
                 .orElseGet(() -> new Pinhole(150.0, 150.0, 255.5, 255.5));
-        return Frame.newBuilder()
+        Frame.Builder builder = Frame.newBuilder();
+        if (tracking != null) {
+            RigidTransform pose = tracking.deviceFromCamera(frame.takeName());
+            builder.setDeviceFromCamera(new dev.egopose.schema.RigidTransform(boxed(pose.translation()), boxed(pose.rotation())));
+            builder.setHandTracking(tracking.sample(frame.takeName(), frame.frameNumber())
+                    .map(sample -> sample.hands().stream().map(Replayer::toAvro).toList())
+                    .orElse(List.of()));
+        }
+        return builder
                 .setTakeUid(frame.takeUid())
                 .setTakeName(frame.takeName())
                 .setFrameNumber(frame.frameNumber())
@@ -136,6 +167,20 @@ public final class Replayer {
                 .setCamera(camera)
                 .setHands(hands)
                 .build();
+    }
+
+    private static dev.egopose.schema.TrackedHand toAvro(TrackedHand hand) {
+        return dev.egopose.schema.TrackedHand.newBuilder()
+                .setSide(dev.egopose.schema.HandSide.valueOf(hand.side().name()))
+                .setConfidence(hand.confidence())
+                .setLandmarks(boxed(hand.landmarks()))
+                .setWrist(boxed(hand.wrist()))
+                .setPalm(boxed(hand.palm()))
+                .build();
+    }
+
+    private static List<Double> boxed(double[] values) {
+        return Arrays.stream(values).boxed().toList();
     }
 
     private static Fisheye624 fisheye(RgbCalibration calibration) {

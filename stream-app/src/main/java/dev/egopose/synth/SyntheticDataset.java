@@ -9,7 +9,8 @@ import java.util.Objects;
  * Where {@link SyntheticTakes#generate} put a data set laid out as Ego-Exo4D's:
  * {@code annotation/ego_pose_gt_anno_{val,test}_public.json}, {@code image/undistorted/<split>/<take>/<frame:06d>.jpg}
  * (512x512, the benchmark's {@code aria_img_dir}), {@code image/distorted/<split>/<take>/<frame:06d>.jpg}
- * (1408x1408 fisheye) and {@code aria_calib_json/<take>.json}; plus the ground truth that was written.
+ * (1408x1408 fisheye), {@code aria_calib_json/<take>.json} and {@code hand_tracking/<take>/hand_tracking_results.csv}
+ * (frame n at device time 1 s + n / 30 s); plus the ground truth that was written.
  *
  * @param root the output folder
  * @param annotationVal the train/val-shaped gt_anno file (2D, 3D, boxes, validity)
@@ -17,12 +18,13 @@ import java.util.Objects;
  * @param undistortedImages the benchmark's {@code aria_img_dir}: holds {@code <split>/<take_name>/<frame:06d>.jpg}
  * @param distortedImages the same layout for the 1408x1408 fisheye frames
  * @param calibrations the folder of per-take calibration JSON files ({@code <take_name>.json})
+ * @param handTracking MPS-style hand tracking per take ({@code <take_name>/hand_tracking_results.csv})
  * @param split the split folder name used under the image folders ({@code val})
  * @param takes the takes, in generation order
  * @param groundTruth what {@code annotationVal} holds
  */
 public record SyntheticDataset(Path root, Path annotationVal, Path annotationTest, Path undistortedImages, Path distortedImages,
-        Path calibrations, String split, List<SyntheticTake> takes, GroundTruth groundTruth) {
+        Path calibrations, Path handTracking, String split, List<SyntheticTake> takes, GroundTruth groundTruth) {
     public SyntheticDataset {
         Objects.requireNonNull(root, "root");
         takes = List.copyOf(takes);

@@ -4,6 +4,11 @@ import dev.egopose.camera.CalibrationJson;
 import dev.egopose.camera.OpenCvNative;
 import dev.egopose.camera.PinholeCamera;
 import dev.egopose.camera.RgbCalibration;
+import dev.egopose.camera.RigidTransform;
+import dev.egopose.handtrack.BenchmarkLandmarks;
+import dev.egopose.handtrack.MpsHandTrackingWriter;
+import dev.egopose.handtrack.TrackedHand;
+import dev.egopose.handtrack.TrackingSample;
 import dev.egopose.camera.UndistortionMap;
 import dev.egopose.domain.HandSide;
 import dev.egopose.domain.Joints3d;
@@ -52,6 +57,10 @@ public final class SyntheticTakes {
 
     private final RgbCalibration calibration;
     private final String calibrationText;
+    private final RigidTransform deviceFromCamera;
+    /** Device time of frame 0 of every synthetic take, microseconds. */
+    public static final long FRAME_ZERO_US = 1_000_000;
+    public static final double FRAMES_PER_SECOND = 30;
     private final RayGrid fisheyeRays;
     private final RayGrid pinholeRays;
     private final HandSkeleton skeleton = new HandSkeleton();
@@ -62,6 +71,7 @@ public final class SyntheticTakes {
         OpenCvNative.load();
         this.calibrationText = readResource(CALIBRATION_RESOURCE);
         RgbCalibration factory = new CalibrationJson().parse(calibrationText, CALIBRATION_RESOURCE);
+        this.deviceFromCamera = new CalibrationJson().parseDeviceFromCamera(calibrationText, CALIBRATION_RESOURCE).orElseThrow();
         this.calibration = factory.fittedTo(RgbCalibration.RECORDING, RgbCalibration.RECORDING);
         this.fisheyeRays = RayGrid.fisheye(calibration);
         this.pinholeRays = RayGrid.pinhole(PinholeCamera.BENCHMARK, UndistortionMap.benchmark(calibration));
@@ -102,6 +112,7 @@ public final class SyntheticTakes {
         Path undistorted = root.resolve("image").resolve("undistorted");
         Path distorted = root.resolve("image").resolve("distorted");
         Path calibrations = root.resolve("aria_calib_json");
+        Path handTracking = root.resolve("hand_tracking");
         Files.createDirectories(annotation);
         Files.createDirectories(calibrations);
         List<SyntheticTake> made = new ArrayList<>();
@@ -125,6 +136,7 @@ public final class SyntheticTakes {
                 throw e.getCause();
             }
             Files.writeString(calibrations.resolve(take.name() + ".json"), calibrationText, StandardCharsets.UTF_8);
+            writeHandTracking(take, scene, Files.createDirectories(handTracking.resolve(take.name())));
             made.add(take);
         }
         GroundTruth groundTruth = new GroundTruth(truth);
@@ -133,7 +145,34 @@ public final class SyntheticTakes {
         Path test = annotation.resolve("ego_pose_gt_anno_test_public.json");
         writer.write(groundTruth, GtAnnoWriter.Shape.TRAIN_VAL, val);
         writer.write(groundTruth, GtAnnoWriter.Shape.TEST, test);
-        return new SyntheticDataset(root, val, test, undistorted, distorted, calibrations, SPLIT, made, groundTruth);
+        return new SyntheticDataset(root, val, test, undistorted, distorted, calibrations, handTracking, SPLIT, made, groundTruth);
+    }
+
+    /**
+     * MPS-style {@code hand_tracking_results.csv} of a take from its exact skeletons, moved into the
+     * device frame with the calibration's T_Device_Camera; frame n is tracked at device time
+     * {@link #FRAME_ZERO_US} + n / 30 s (confidence 1: every synthetic hand is fully visible).
+     */
+    private void writeHandTracking(SyntheticTake take, TakeScene scene, Path folder) throws IOException {
+        List<TrackingSample> samples = new ArrayList<>();
+        for (int frame : take.frameNumbers()) {
+            List<TrackedHand> hands = new ArrayList<>();
+            for (HandSide side : HandSide.values()) {
+                double[] landmarks = BenchmarkLandmarks.toMps(joints(scene, side, frame));
+                for (int i = 0; i < TrackedHand.LANDMARKS; i++) {
+                    double[] device = deviceFromCamera.apply(new double[] {landmarks[3 * i], landmarks[3 * i + 1], landmarks[3 * i + 2]});
+                    System.arraycopy(device, 0, landmarks, 3 * i, 3);
+                }
+                hands.add(TrackedHand.ofLandmarks(side, 1.0, landmarks));
+            }
+            samples.add(new TrackingSample(frameTimeUs(frame), hands));
+        }
+        MpsHandTrackingWriter.write(samples, folder.resolve("hand_tracking_results.csv"));
+    }
+
+    /** Device time of a synthetic frame, microseconds (30 frames per second from {@link #FRAME_ZERO_US}). */
+    public static long frameTimeUs(int frame) {
+        return FRAME_ZERO_US + Math.round(frame * 1e6 / FRAMES_PER_SECOND);
     }
 
     /** The exact 3D joints (metres, camera frame) of one hand of a take's scene at a frame. */
