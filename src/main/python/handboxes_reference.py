@@ -15,8 +15,8 @@ calibration's T_Device_Camera (p_device = R p_camera + t, quaternion w, x, y, z)
   box of the projected landmarks, padded by 20 px, clipped to [0, 511]) and in the 1408x1408 fisheye
   image (same rule through Fisheye624, clipped to [0, 1407]); null where no box is expected (confidence
   below 0.5, a landmark less than 1 cm in front of the camera, or a box under 2 px after clipping);
-  and the wrist-and-palm rule's box (a sphere around palm + 0.5 (palm - wrist) of radius
-  1.6 |palm - wrist|, its projected square padded and clipped the same way);
+  and the wrist-and-palm rule's box (a sphere around palm + CENTRE_AHEAD (palm - wrist) of radius
+  RADIUS |palm - wrist|, its projected square padded and clipped the same way);
 - hand_tracking_results.csv: the same samples as MPS writes them (v2 columns, confidence -1 for an
   absent hand), for the CSV reader and `egopose handboxes`.
 """
@@ -31,8 +31,8 @@ from camera_reference import project_ab, rescale_2880_to_1408, rgb_params
 PAD = 20.0
 MIN_CONFIDENCE = 0.5
 MIN_DEPTH = 0.01
-CENTRE_AHEAD = 0.5
-RADIUS = 1.6
+CENTRE_AHEAD = 0.0
+RADIUS = 1.0
 
 
 def rgb_pose(path):
