@@ -50,6 +50,7 @@ import java.util.TreeMap;
  *                            ({@code broker.wait.seconds})
  * @param metricsHost         address the metrics and health server binds to ({@code metrics.host})
  * @param metricsPort         its port ({@code metrics.port}); -1 = no server, 0 = any free port
+ * @param ingestToken         bearer token {@code egopose ingest} requires ({@code ingest.token}); empty = none; never printed
  */
 public record Settings(
         String bootstrapServers,
@@ -77,7 +78,8 @@ public record Settings(
         Map<String, String> kafka,
         int brokerWaitSeconds,
         String metricsHost,
-        int metricsPort) {
+        int metricsPort,
+        String ingestToken) {
 
     /** The defaults, as key = value (also the documented keys, in order). */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -110,6 +112,7 @@ public record Settings(
         d.put("broker.wait.seconds", "60");
         d.put("metrics.host", "127.0.0.1");
         d.put("metrics.port", "");
+        d.put("ingest.token", "");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -163,10 +166,10 @@ public record Settings(
         return out;
     }
 
-    /** Whether a key's value is a secret that must never be printed: {@code *password*}, {@code *secret*}, {@code sasl.jaas.config}. */
+    /** Whether a key's value is a secret that must never be printed: {@code *password*}, {@code *secret*}, {@code *token*}, {@code sasl.jaas.config}. */
     public static boolean isSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password") || k.contains("secret") || k.endsWith("sasl.jaas.config");
+        return k.contains("password") || k.contains("secret") || k.contains("token") || k.endsWith("sasl.jaas.config");
     }
 
     /** {@code value}, or {@code [hidden]} when the key is a secret (and the value is not empty). */
@@ -286,7 +289,8 @@ public record Settings(
                 kafkaSettings(v),
                 p.integer("broker.wait.seconds", 1, 3600),
                 p.text("metrics.host"),
-                v.get("metrics.port").isEmpty() ? -1 : p.integer("metrics.port", 0, 65535));
+                v.get("metrics.port").isEmpty() ? -1 : p.integer("metrics.port", 0, 65535),
+                v.get("ingest.token"));
     }
 
     private static Map<String, String> kafkaSettings(Map<String, String> values) {
@@ -406,6 +410,7 @@ public record Settings(
         StringBuilder b = new StringBuilder(", broker.wait.seconds=" + brokerWaitSeconds + ", metrics=" + metricsHost + ":"
                 + (metricsPort < 0 ? "off" : Integer.toString(metricsPort)));
         kafka.forEach((k, val) -> b.append(", ").append(KAFKA_PREFIX).append(k).append('=').append(mask(k, val)));
+        b.append(", ingest.token=").append(ingestToken.isEmpty() ? "(none)" : "[hidden]");
         return b.toString();
     }
 }

@@ -1,0 +1,178 @@
+package dev.egopose.ingest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.egopose.avro.Topic;
+import dev.egopose.schema.Frame;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Frames in over HTTP, for headsets. {@code POST /v1/frames}, {@code multipart/form-data} with parts
+ * {@code meta} (JSON, see {@link FrameRequests}) and {@code image} (JPEG or PNG):
+ * <ul>
+ *   <li>202 {@code {"topic", "partition", "offset"}} once Kafka has acknowledged the record;</li>
+ *   <li>400 {@code {"error", "field"}} for bad input, naming the field; 401 without the bearer token
+ *       when one is configured; 405 for another method; 413 for a body over the limit; 415 for
+ *       another content type; 503 when Kafka does not acknowledge within the timeout.</li>
+ * </ul>
+ * {@code GET /health}: 200 {@code {"status": "ok", "accepted": N}}. The body is read only up to the
+ * limit, whatever Content-Length claims.
+ */
+public final class IngestServer implements AutoCloseable {
+    public static final String FRAMES = "/v1/frames";
+    public static final String HEALTH = "/health";
+    private static final Logger LOG = LoggerFactory.getLogger(IngestServer.class);
+
+    private final HttpServer server;
+    private final ExecutorService workers;
+    private final AtomicLong accepted;
+
+    private IngestServer(HttpServer server, ExecutorService workers, AtomicLong accepted) {
+        this.server = server;
+        this.workers = workers;
+        this.accepted = accepted;
+    }
+
+    /**
+     * Starts serving on {@code host:port} (0: any free port).
+     *
+     * @param token        bearer token every request must carry, or empty for none
+     * @param maxBodyBytes largest request body accepted
+     * @param maxPixels    largest image (width x height) accepted
+     * @param sendTimeout  longest to wait for Kafka's acknowledgement before answering 503
+     */
+    public static IngestServer start(String host, int port, String token, long maxBodyBytes, long maxPixels,
+                                     Producer<String, Frame> producer, Topic<String, Frame> topic, Duration sendTimeout) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve ingest on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        AtomicLong accepted = new AtomicLong();
+        ObjectMapper json = new ObjectMapper();
+        FrameRequests requests = new FrameRequests(maxPixels);
+        server.createContext(FRAMES, exchange -> {
+            try (exchange) {
+                try {
+                    checkToken(exchange, token);
+                    if (!"POST".equals(exchange.getRequestMethod())) {
+                        throw new BadRequestException(405, "method", "use POST for " + FRAMES);
+                    }
+                    String boundary = Multipart.boundary(exchange.getRequestHeaders().getFirst("Content-Type"));
+                    byte[] body = readBounded(exchange, maxBodyBytes);
+                    Frame frame = requests.frame(Multipart.parts(body, boundary));
+                    RecordMetadata meta = send(producer, topic, frame, sendTimeout);
+                    accepted.incrementAndGet();
+                    ObjectNode out = json.createObjectNode().put("topic", meta.topic()).put("partition", meta.partition()).put("offset", meta.offset());
+                    answer(exchange, 202, out.toString());
+                } catch (BadRequestException e) {
+                    answer(exchange, e.status(), json.createObjectNode().put("error", e.getMessage()).put("field", e.field()).toString());
+                }
+            }
+        });
+        server.createContext(HEALTH, exchange -> {
+            try (exchange) {
+                answer(exchange, 200, json.createObjectNode().put("status", "ok").put("accepted", accepted.get()).toString());
+            }
+        });
+        ExecutorService workers = Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "egopose-ingest");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(workers);
+        server.start();
+        return new IngestServer(server, workers, accepted);
+    }
+
+    private static void checkToken(HttpExchange exchange, String token) {
+        if (token.isEmpty()) {
+            return;
+        }
+        String given = exchange.getRequestHeaders().getFirst("Authorization");
+        byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        if (given == null || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
+            throw new BadRequestException(401, "Authorization", "missing or wrong bearer token");
+        }
+    }
+
+    private static byte[] readBounded(HttpExchange exchange, long maxBodyBytes) throws IOException {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.strip()) > maxBodyBytes) {
+                    throw new BadRequestException(413, "body", "request body of " + length.strip() + " bytes is over the limit of " + maxBodyBytes);
+                }
+            } catch (NumberFormatException e) {
+                throw new BadRequestException(400, "Content-Length", "not a number: " + length);
+            }
+        }
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes((int) Math.min(maxBodyBytes + 1, Integer.MAX_VALUE - 8));
+            if (body.length > maxBodyBytes) {
+                throw new BadRequestException(413, "body", "request body is over the limit of " + maxBodyBytes + " bytes");
+            }
+            return body;
+        }
+    }
+
+    private static RecordMetadata send(Producer<String, Frame> producer, Topic<String, Frame> topic, Frame frame, Duration timeout) {
+        try {
+            return producer.send(new ProducerRecord<>(topic.name(), frame.getTakeUid(), frame)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BadRequestException(503, "kafka", "interrupted while waiting for Kafka");
+        } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            LOG.warn("frame {} of {} not published: {}", frame.getFrameNumber(), frame.getTakeUid(), cause.toString());
+            throw new BadRequestException(503, "kafka", "Kafka did not take the frame within " + timeout.toMillis() + " ms: " + cause.getMessage());
+        }
+    }
+
+    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = (body + "\n").getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    /** Where it listens, as host:port. */
+    public String address() {
+        return server.getAddress().getHostString() + ":" + server.getAddress().getPort();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Frames Kafka has acknowledged so far. */
+    public long accepted() {
+        return accepted.get();
+    }
+
+    @Override
+    public void close() {
+        server.stop(1);
+        workers.shutdownNow();
+    }
+}
