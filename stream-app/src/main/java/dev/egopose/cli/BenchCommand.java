@@ -8,8 +8,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Measure throughput of the model and the preprocessing.",
-        subcommands = {BenchModelCommand.class, BenchPreprocessCommand.class})
+        description = "Measure throughput of the model and the preprocessing, and the live path's latency.",
+        subcommands = {BenchModelCommand.class, BenchPreprocessCommand.class, BenchLiveCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -1,0 +1,39 @@
+package dev.egopose.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A short {@code bench live}: every posted frame comes back as poses, and the report has its keys (no timing asserted). */
+class BenchLiveCommandTest {
+    @Test
+    @Timeout(240)
+    void everyPostedFrameIsPosedAndReported() throws Exception {
+        PrintStream original = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Main.commandLine().execute("bench", "live", "--seconds", "2", "--fps", "5", "--json");
+        } finally {
+            System.setOut(original);
+        }
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        JsonNode report = new ObjectMapper().readTree(text.substring(text.indexOf('{')));
+        assertEquals(10, report.get("frames_posted").asInt());
+        assertEquals(0, report.get("frames_refused").asInt());
+        assertEquals(10, report.get("poses_received").asInt(), "every frame posted over HTTP comes back posed");
+        for (String key : new String[] {"latency_ms_p50", "latency_ms_p95", "latency_ms_p99", "achieved_fps", "lag_growing", "mean_ms"}) {
+            assertTrue(report.has(key), key + " in " + report);
+        }
+        assertTrue(report.get("latency_ms_p50").asDouble() > 0);
+    }
+}
