@@ -14,12 +14,6 @@ import dev.egopose.schema.HandPoses;
 import dev.egopose.synth.SyntheticDataset;
 import dev.egopose.synth.SyntheticTake;
 import dev.egopose.synth.SyntheticTakes;
-import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -133,8 +127,7 @@ final class BenchLiveCommand implements Callable<Integer> {
         Thread.sleep(1000); // let the consumer join before the first frame
         AtomicInteger posted = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        URI uri = URI.create("http://" + ingest.address() + IngestServer.FRAMES);
+        HeadsetClient client = new HeadsetClient(ingest, calibration);
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         List<Future<?>> posters = new ArrayList<>();
@@ -150,7 +143,7 @@ final class BenchLiveCommand implements Callable<Integer> {
                     if (wait > 0) {
                         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                     }
-                    int status = post(http, uri, takeUid, n, calibration, images.get(n % images.size()), boxes.get(n % boxes.size()));
+                    int status = client.post(takeUid, "", n, images.get(n % images.size()), boxes.get(n % boxes.size()), List.of());
                     posted.incrementAndGet();
                     if (status != 202) {
                         refused.incrementAndGet();
@@ -212,29 +205,6 @@ final class BenchLiveCommand implements Callable<Integer> {
             }
         }
         return null;
-    }
-
-    private static int post(HttpClient http, URI uri, String takeUid, int frame, String calibration, byte[] jpeg,
-                            Map<HandSide, HandBox> boxes) throws Exception {
-        StringBuilder meta = new StringBuilder("{\"take_uid\":\"" + takeUid + "\",\"frame_number\":" + frame
-                + ",\"capture_time_ns\":" + System.currentTimeMillis() * 1_000_000L + ",\"calibration\":" + calibration + ",\"boxes\":{");
-        String sep = "";
-        for (Map.Entry<HandSide, HandBox> b : boxes.entrySet()) {
-            HandBox box = b.getValue();
-            meta.append(sep).append('"').append(b.getKey().name().toLowerCase()).append("\":[")
-                    .append(box.x1()).append(',').append(box.y1()).append(',').append(box.x2()).append(',').append(box.y2()).append(']');
-            sep = ",";
-        }
-        meta.append("}}");
-        String boundary = "bench" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"meta\"\r\n\r\n" + meta + "\r\n--" + boundary
-                + "\r\nContent-Disposition: form-data; name=\"image\"\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(jpeg);
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
-        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static double median(double[] values) {

@@ -14,7 +14,11 @@ import dev.egopose.model.Batcher;
 import dev.egopose.render.RenderedFrame;
 import dev.egopose.render.Renderer;
 import dev.egopose.replay.ReplayReport;
+import dev.egopose.handtrack.TrackedHand;
+import dev.egopose.handtrack.TrackingSample;
+import dev.egopose.ingest.IngestServer;
 import dev.egopose.replay.HandTrackingSource;
+import dev.egopose.replay.ReplayFrame;
 import dev.egopose.replay.Replayer;
 import dev.egopose.replay.TakeSet;
 import dev.egopose.schema.DeadLetter;
@@ -25,12 +29,15 @@ import dev.egopose.sink.SinkReport;
 import dev.egopose.synth.SyntheticDataset;
 import dev.egopose.synth.SyntheticTake;
 import dev.egopose.synth.SyntheticTakes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +111,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--pictures", defaultValue = "3", paramLabel = "N", description = "Frames to draw (default: ${DEFAULT-VALUE}).")
     int pictures;
 
+    @Option(names = "--source", defaultValue = "replay", paramLabel = "SOURCE",
+            description = "replay: frames go to Kafka through the replayer; ingest: they are posted over HTTP to an"
+                    + " in-process egopose ingest, as headsets do (default: ${DEFAULT-VALUE}).")
+    String source;
+
     @Option(names = "--boxes", defaultValue = "annotation", paramLabel = "SOURCE",
             description = "annotation: frames carry the annotation's boxes; hand-tracking: frames carry only the take's"
                     + " MPS-style hand tracking and the processor boxes the hands itself (default: ${DEFAULT-VALUE}).")
@@ -113,6 +125,9 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!boxes.equals("annotation") && !boxes.equals("hand-tracking")) {
             throw new ParameterException(spec.commandLine(), "--boxes must be annotation or hand-tracking, got '" + boxes + "'");
+        }
+        if (!source.equals("replay") && !source.equals("ingest")) {
+            throw new ParameterException(spec.commandLine(), "--source must be replay or ingest, got '" + source + "'");
         }
         Path dir = out != null ? out : Path.of("egopose-demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
@@ -137,7 +152,8 @@ final class DemoCommand implements Callable<Integer> {
                     TakeSet takeSet = TakeSet.open(data.annotationTest(), data.distortedImages(), data.split(), data.calibrations());
                     Future<SinkReport> sink = sinkThread.submit(() -> runSink(settings, topics, takeSet, submissionFile));
                     ReplayReport replay = replay(settings, topics, takeSet, data);
-                    say(String.format("replayed %d frames in %.1f s (%d unreadable)", replay.published(), replay.seconds(), replay.missingImages()));
+                    say(String.format("sent %d frames (%s) in %.1f s (%d unreadable, %d refused)", replay.published(), source, replay.seconds(),
+                            replay.missingImages(), replay.failedSends()));
                     SinkReport report = sink.get();
                     List<DeadLetter> rejected = deadLetters(settings, topics);
                     fillRunSummary(summary, report, replay, rejected, app.batcherStats(), app.model().card().modelId(), settings);
@@ -197,6 +213,9 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private ReplayReport replay(Settings settings, Topics topics, TakeSet takeSet, SyntheticDataset data) throws Exception {
+        if (source.equals("ingest")) {
+            return postThroughIngest(settings, topics, takeSet, data);
+        }
         try (Producer<String, Frame> producer = ReplayCommand.producer(settings, topics)) {
             Replayer replayer = new Replayer(producer, topics.frames(), fps, false);
             if (trackedBoxes()) {
@@ -205,6 +224,50 @@ final class DemoCommand implements Callable<Integer> {
                         SyntheticTakes.FRAMES_PER_SECOND, SyntheticTakes.FRAME_ZERO_US, 1_000), false);
             }
             return replayer.replay(takeSet, takeSet.frames(Set.of(), 0), n -> {});
+        }
+    }
+
+    /** Each frame posted over HTTP to an in-process ingest, paced at --fps, with its boxes or its hand tracking. */
+    private ReplayReport postThroughIngest(Settings settings, Topics topics, TakeSet takeSet, SyntheticDataset data) throws Exception {
+        HandTrackingSource tracking = new HandTrackingSource(data.handTracking(), data.calibrations(), null,
+                SyntheticTakes.FRAMES_PER_SECOND, SyntheticTakes.FRAME_ZERO_US, 1_000);
+        List<ReplayFrame> frames = takeSet.frames(Set.of(), 0);
+        List<String> problems = new ArrayList<>();
+        int published = 0;
+        long start = System.nanoTime();
+        try (Producer<String, Frame> producer = ReplayCommand.producer(settings, topics);
+             IngestServer ingest = IngestCommand.start(settings, producer, topics, "127.0.0.1", 0, Duration.ofSeconds(10))) {
+            say("posting frames to " + ingest.address() + IngestServer.FRAMES);
+            Map<String, HeadsetClient> clients = new HashMap<>();
+            for (int i = 0; i < frames.size(); i++) {
+                ReplayFrame frame = frames.get(i);
+                if (fps > 0) {
+                    long wait = start + (long) (i * 1e9 / fps) - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                }
+                HeadsetClient client = clients.computeIfAbsent(frame.takeName(), name -> headset(ingest, data.calibrations().resolve(name + ".json")));
+                List<TrackedHand> hands = trackedBoxes()
+                        ? tracking.sample(frame.takeName(), frame.frameNumber()).map(TrackingSample::hands).orElse(List.of())
+                        : List.of();
+                int status = client.post(frame.takeUid(), frame.takeName(), frame.frameNumber(), Files.readAllBytes(frame.image()),
+                        trackedBoxes() ? Map.of() : frame.boxes(), hands);
+                if (status == 202) {
+                    published++;
+                } else if (problems.size() < 20) {
+                    problems.add("take " + frame.takeUid() + " frame " + frame.frameNumber() + ": ingest answered " + status);
+                }
+            }
+        }
+        return new ReplayReport(published, 0, frames.size() - published, problems, (System.nanoTime() - start) / 1e9);
+    }
+
+    private static HeadsetClient headset(IngestServer ingest, Path calibration) {
+        try {
+            return new HeadsetClient(ingest, Files.readString(calibration));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -261,7 +324,7 @@ final class DemoCommand implements Callable<Integer> {
         summary.put("dead_letters", rejected.size());
         summary.put("model", modelId);
         summary.put("crop_mode", settings.cropMode().name().toLowerCase());
-        summary.put("source", "replay");
+        summary.put("source", source);
         summary.put("box_source", boxes);
         summary.put("model_batches", batches.batches());
         summary.put("mean_batch", round(batches.meanBatch()));

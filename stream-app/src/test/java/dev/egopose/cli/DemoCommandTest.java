@@ -11,27 +11,33 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The demo end to end (embedded broker, processor with the bundled model, replay, sink, evaluation)
- * with the annotation's boxes and with the take's MPS-style hand tracking only, where the processor
- * boxes the hands itself: every hand is posed both ways and the scores agree within 2 mm.
+ * The demo end to end (embedded broker, processor with the bundled model, replay or ingest over HTTP,
+ * sink, evaluation) with the annotation's boxes and with the take's MPS-style hand tracking only,
+ * where the processor boxes the hands itself: every hand is posed each way and the scores agree
+ * within 2 mm.
  */
 class DemoCommandTest {
     @TempDir
     Path tmp;
 
-    private JsonNode demo(String boxes) throws Exception {
-        Path out = tmp.resolve(boxes);
+    private JsonNode demo(String source, String boxes) throws Exception {
+        Path out = tmp.resolve(source + "-" + boxes);
         int code = Main.commandLine().execute("demo", "--out", out.toString(), "--frames", "8", "--fps", "0", "--pictures", "0",
-                "--boxes", boxes);
-        assertEquals(0, code, "demo --boxes " + boxes);
+                "--source", source, "--boxes", boxes);
+        assertEquals(0, code, "demo --source " + source + " --boxes " + boxes);
         return new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     }
 
     @Test
     @Timeout(300)
     void handTrackingBoxesPoseEveryHandAsWellAsTheAnnotationBoxes() throws Exception {
-        JsonNode annotation = demo("annotation");
-        JsonNode tracking = demo("hand-tracking");
+        JsonNode annotation = demo("replay", "annotation");
+        JsonNode tracking = demo("replay", "hand-tracking");
+        JsonNode live = demo("ingest", "hand-tracking");
+        assertEquals("ingest", live.get("source").asText());
+        assertEquals(16, live.get("hands").asInt(), "over HTTP with hand tracking only, every hand posed");
+        assertTrue(Math.abs(annotation.get("mpjpe_mm").asDouble() - live.get("mpjpe_mm").asDouble()) <= 2.0,
+                "MPJPE " + annotation.get("mpjpe_mm") + " vs " + live.get("mpjpe_mm") + " through ingest");
         assertEquals("annotation", annotation.get("box_source").asText());
         assertEquals("hand-tracking", tracking.get("box_source").asText());
         assertEquals("replay", tracking.get("source").asText());
@@ -45,5 +51,6 @@ class DemoCommandTest {
     @Test
     void anUnknownBoxSourceIsAUsageError() {
         assertEquals(2, Main.commandLine().execute("demo", "--out", tmp.resolve("x").toString(), "--boxes", "guess"));
+        assertEquals(2, Main.commandLine().execute("demo", "--out", tmp.resolve("y").toString(), "--source", "kafka"));
     }
 }
