@@ -10,7 +10,9 @@ import dev.egopose.domain.HandSide;
 import dev.egopose.egoexo.FrameAnnotation;
 import dev.egopose.ingest.IngestServer;
 import dev.egopose.schema.Frame;
+import dev.egopose.replay.Pacing;
 import dev.egopose.schema.HandPoses;
+import dev.egopose.sink.PoseSink;
 import dev.egopose.synth.SyntheticDataset;
 import dev.egopose.synth.SyntheticTake;
 import dev.egopose.synth.SyntheticTakes;
@@ -128,27 +130,22 @@ final class BenchLiveCommand implements Callable<Integer> {
         AtomicInteger posted = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
         HeadsetClient client = new HeadsetClient(ingest, calibration);
-        long start = System.nanoTime();
+        Pacing pacing = Pacing.startingNow(fps);
+        long start = pacing.startNanos();
         long end = start + (long) (seconds * 1e9);
         List<Future<?>> posters = new ArrayList<>();
         for (int h = 0; h < headsets; h++) {
             String takeUid = "headset-" + h;
             posters.add(threads.submit(() -> {
-                for (int n = 0; ; n++) {
-                    long due = start + (long) (n * 1e9 / fps);
-                    if (due >= end) {
-                        return null;
-                    }
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                    }
+                for (int n = 0; pacing.dueNanos(n) < end; n++) {
+                    pacing.awaitFrame(n);
                     int status = client.post(takeUid, "", n, images.get(n % images.size()), boxes.get(n % boxes.size()), List.of());
                     posted.incrementAndGet();
                     if (status != 202) {
                         refused.incrementAndGet();
                     }
                 }
+                return null;
             }));
         }
         for (Future<?> f : posters) {
@@ -211,15 +208,9 @@ final class BenchLiveCommand implements Callable<Integer> {
         return percentile(values, 50);
     }
 
-    /** Nearest-rank percentile. */
+    /** The sink's nearest-rank percentile, {@code p} in percent; NaN without values. */
     private static double percentile(double[] values, double p) {
-        if (values.length == 0) {
-            return Double.NaN;
-        }
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+        return values.length == 0 ? Double.NaN : PoseSink.percentile(Arrays.stream(values).sorted().boxed().toList(), p / 100);
     }
 
     private void print(Result r, Settings settings) throws Exception {

@@ -18,6 +18,7 @@ import dev.egopose.handtrack.TrackedHand;
 import dev.egopose.handtrack.TrackingSample;
 import dev.egopose.ingest.IngestServer;
 import dev.egopose.replay.HandTrackingSource;
+import dev.egopose.replay.Pacing;
 import dev.egopose.replay.ReplayFrame;
 import dev.egopose.replay.Replayer;
 import dev.egopose.replay.TakeSet;
@@ -234,19 +235,14 @@ final class DemoCommand implements Callable<Integer> {
         List<ReplayFrame> frames = takeSet.frames(Set.of(), 0);
         List<String> problems = new ArrayList<>();
         int published = 0;
-        long start = System.nanoTime();
+        Pacing pacing = Pacing.startingNow(fps);
         try (Producer<String, Frame> producer = ReplayCommand.producer(settings, topics);
              IngestServer ingest = IngestCommand.start(settings, producer, topics, "127.0.0.1", 0, Duration.ofSeconds(10))) {
             say("posting frames to " + ingest.address() + IngestServer.FRAMES);
             Map<String, HeadsetClient> clients = new HashMap<>();
             for (int i = 0; i < frames.size(); i++) {
                 ReplayFrame frame = frames.get(i);
-                if (fps > 0) {
-                    long wait = start + (long) (i * 1e9 / fps) - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                    }
-                }
+                pacing.awaitFrame(i);
                 HeadsetClient client = clients.computeIfAbsent(frame.takeName(), name -> headset(ingest, data.calibrations().resolve(name + ".json")));
                 List<TrackedHand> hands = trackedBoxes()
                         ? tracking.sample(frame.takeName(), frame.frameNumber()).map(TrackingSample::hands).orElse(List.of())
@@ -260,7 +256,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
         }
-        return new ReplayReport(published, 0, frames.size() - published, problems, (System.nanoTime() - start) / 1e9);
+        return new ReplayReport(published, 0, frames.size() - published, problems, (System.nanoTime() - pacing.startNanos()) / 1e9);
     }
 
     private static HeadsetClient headset(IngestServer ingest, Path calibration) {

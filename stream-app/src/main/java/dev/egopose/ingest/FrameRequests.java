@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,7 +48,16 @@ final class FrameRequests {
     private static final Set<String> FIELDS = Set.of("take_uid", "take_name", "frame_number", "capture_time_ns", "orientation",
             "camera", "calibration", "device_from_camera", "boxes", "hand_tracking");
 
+    private static final int CALIBRATIONS_REMEMBERED = 64;
+
     private final ObjectMapper json = new ObjectMapper();
+    private final CalibrationJson calibrations = new CalibrationJson();
+    private final Map<String, FromCalibration> parsed = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, FromCalibration> eldest) {
+            return size() > CALIBRATIONS_REMEMBERED;
+        }
+    };
     private final long maxPixels;
 
     FrameRequests(long maxPixels) {
@@ -124,13 +134,10 @@ final class FrameRequests {
             throw bad("meta.camera", "give exactly one of camera (fisheye624 or pinhole) and calibration (projectaria JSON)");
         }
         if (calibration != null) {
-            CalibrationJson reader = new CalibrationJson();
-            try {
-                RgbCalibration rgb = reader.parse(calibration.toString(), "meta.calibration");
-                frame.setCamera(new Fisheye624(Arrays.stream(rgb.model().params()).boxed().toList(), rgb.width(), rgb.height()));
-                reader.parseDeviceFromCamera(calibration.toString(), "meta.calibration").ifPresent(p -> frame.setDeviceFromCamera(avro(p)));
-            } catch (IllegalArgumentException e) {
-                throw bad("meta.calibration", e.getMessage());
+            FromCalibration known = fromCalibration(calibration.toString());
+            frame.setCamera(known.camera());
+            if (known.deviceFromCamera() != null) {
+                frame.setDeviceFromCamera(known.deviceFromCamera());
             }
         } else if (camera.has("fisheye624")) {
             JsonNode f = camera.get("fisheye624");
@@ -153,6 +160,34 @@ final class FrameRequests {
                 throw bad("meta.device_from_camera", e.getMessage());
             }
         }
+    }
+
+    /** What a calibration JSON gives a frame; {@code deviceFromCamera} null when it has no T_Device_Camera. */
+    private record FromCalibration(Fisheye624 camera, dev.egopose.schema.RigidTransform deviceFromCamera) {}
+
+    /**
+     * The camera and pose of a calibration, parsed once: a headset sends the same calibration with
+     * every frame. The Avro values are shared between frames, so they are never modified.
+     */
+    private FromCalibration fromCalibration(String text) {
+        synchronized (parsed) {
+            FromCalibration known = parsed.get(text);
+            if (known != null) {
+                return known;
+            }
+        }
+        FromCalibration made;
+        try {
+            RgbCalibration rgb = calibrations.parse(text, "meta.calibration");
+            made = new FromCalibration(new Fisheye624(Arrays.stream(rgb.model().params()).boxed().toList(), rgb.width(), rgb.height()),
+                    calibrations.parseDeviceFromCamera(text, "meta.calibration").map(FrameRequests::avro).orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw bad("meta.calibration", e.getMessage());
+        }
+        synchronized (parsed) {
+            parsed.put(text, made);
+        }
+        return made;
     }
 
     private static dev.egopose.schema.RigidTransform avro(RigidTransform pose) {

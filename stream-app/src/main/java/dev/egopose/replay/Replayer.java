@@ -75,13 +75,14 @@ public final class Replayer {
 
     /** Sends the frames in order and waits until the broker has acknowledged all of them. */
     public ReplayReport replay(TakeSet takes, List<ReplayFrame> frames, IntConsumer progress) throws InterruptedException {
-        long start = System.nanoTime();
+        Pacing pacing = Pacing.startingNow(fps);
+        long start = pacing.startNanos();
         AtomicInteger acknowledged = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
         int missing = 0;
         for (int i = 0; i < frames.size(); i++) {
-            pace(start, i);
+            pacing.awaitFrame(i);
             ReplayFrame frame = frames.get(i);
             Frame record;
             try {
@@ -109,17 +110,6 @@ public final class Replayer {
     private static void note(List<String> problems, String problem) {
         if (problems.size() < MAX_PROBLEMS) {
             problems.add(problem);
-        }
-    }
-
-    private void pace(long start, int index) throws InterruptedException {
-        if (fps == 0) {
-            return;
-        }
-        long due = start + (long) (index * 1e9 / fps);
-        long wait = due - System.nanoTime();
-        if (wait > 0) {
-            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
         }
     }
 

@@ -144,8 +144,8 @@ public final class PoseSink {
         return records == 0 ? 0 : total / records;
     }
 
-    /** Nearest-rank percentile. */
-    static double percentile(List<Double> sorted, double p) {
+    /** Nearest-rank percentile of sorted values, {@code p} in 0..1; 0 without values. */
+    public static double percentile(List<Double> sorted, double p) {
         if (sorted.isEmpty()) {
             return 0;
         }

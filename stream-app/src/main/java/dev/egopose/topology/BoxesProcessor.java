@@ -46,12 +46,15 @@ final class BoxesProcessor implements Processor<String, Object, String, Object> 
         FrameJob job = (FrameJob) record.value();
         guard.run(job.originalKey(), job.originalValue(), record.timestamp(), job::describe, () -> {
             Frame frame = job.frame();
-            FrameJob out = frame.getHandTracking().isEmpty() ? job : job.withFrame(withTrackedBoxes(frame, job.describe()));
-            context.forward(record.withValue((Object) out), CropProcessor.NAME);
+            if (!frame.getHandTracking().isEmpty()) {
+                // the decoded frame is this record's own: set its hands rather than deep-copy it (and its image)
+                frame.setHands(handsWithTrackedBoxes(frame, job.describe()));
+            }
+            context.forward(record, CropProcessor.NAME);
         });
     }
 
-    private Frame withTrackedBoxes(Frame frame, String where) {
+    private List<dev.egopose.schema.HandBox> handsWithTrackedBoxes(Frame frame, String where) {
         if (frame.getDeviceFromCamera() == null) {
             throw new RejectedRecord(where + ": field deviceFromCamera: the frame carries hand tracking but not the camera's"
                     + " T_Device_Camera, so its landmarks cannot be projected");
@@ -78,7 +81,7 @@ final class BoxesProcessor implements Processor<String, Object, String, Object> 
             Optional<HandBox> box = boxes.undistorted(trackedHand(t, side, where), deviceFromCamera);
             box.ifPresent(b -> hands.add(AvroMapping.toAvro(side, b)));
         }
-        return Frame.newBuilder(frame).setHands(hands).build();
+        return hands;
     }
 
     private static TrackedHand trackedHand(dev.egopose.schema.TrackedHand t, HandSide side, String where) {

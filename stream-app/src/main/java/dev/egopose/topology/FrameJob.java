@@ -14,11 +14,6 @@ import dev.egopose.schema.Frame;
  * @param decodeMs      time spent decoding and validating it
  */
 record FrameJob(String takeUid, Frame frame, byte[] image, byte[] originalKey, byte[] originalValue, long receivedAtMs, float decodeMs) {
-    /** The same job for a changed frame (e.g. with the boxes hand tracking gave it). */
-    FrameJob withFrame(Frame changed) {
-        return new FrameJob(takeUid, changed, image, originalKey, originalValue, receivedAtMs, decodeMs);
-    }
-
     /** Names the frame in messages: take uid and frame number. */
     String describe() {
         return "take " + takeUid + " frame " + frame.getFrameNumber();

@@ -14,6 +14,7 @@ import dev.egopose.camera.CameraReference;
 import dev.egopose.camera.OpenCvNative;
 import dev.egopose.camera.RigidTransform;
 import dev.egopose.config.Settings;
+import dev.egopose.crop.CropTestImages;
 import dev.egopose.ingest.IngestServer;
 import dev.egopose.schema.Frame;
 import dev.egopose.schema.HandPoses;
@@ -44,11 +45,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.opencv.core.CvType;
-import org.opencv.core.Mat;
-import org.opencv.core.MatOfByte;
-import org.opencv.core.Scalar;
-import org.opencv.imgcodecs.Imgcodecs;
 
 /**
  * {@code egopose ingest} over a real HTTP client against the embedded broker and the running
@@ -72,12 +68,7 @@ class IngestTest {
     @BeforeAll
     static void start() throws Exception {
         OpenCvNative.load();
-        Mat image = new Mat(512, 512, CvType.CV_8UC3, new Scalar(60, 120, 170));
-        MatOfByte out = new MatOfByte();
-        Imgcodecs.imencode(".jpg", image, out);
-        jpeg = out.toArray();
-        image.release();
-        out.release();
+        jpeg = CropTestImages.solidJpeg(512, 512, 60, 120, 170);
         broker = EmbeddedBroker.startEphemeral();
         Map<String, String> overrides = new LinkedHashMap<>();
         overrides.put("bootstrap.servers", broker.bootstrapServers());

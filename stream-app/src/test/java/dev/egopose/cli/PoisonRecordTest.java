@@ -9,6 +9,7 @@ import dev.egopose.avro.Topics;
 import dev.egopose.broker.EmbeddedBroker;
 import dev.egopose.camera.OpenCvNative;
 import dev.egopose.camera.UndistortionMapCache;
+import dev.egopose.crop.CropTestImages;
 import dev.egopose.crop.HandCropper;
 import dev.egopose.domain.CropMode;
 import dev.egopose.domain.HandBox;
@@ -51,11 +52,6 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.opencv.core.CvType;
-import org.opencv.core.Mat;
-import org.opencv.core.MatOfByte;
-import org.opencv.core.Scalar;
-import org.opencv.imgcodecs.Imgcodecs;
 
 /**
  * A record that fails in a way nobody foresaw (here a decoder that throws an AssertionError for
@@ -147,21 +143,13 @@ class PoisonRecordTest {
     }
 
     private static Frame frame(String takeName, long number) {
-        Mat image = new Mat(512, 512, CvType.CV_8UC3, new Scalar(90, 120, 150));
-        MatOfByte jpeg = new MatOfByte();
-        try {
-            Imgcodecs.imencode(".jpg", image, jpeg);
-            return Frame.newBuilder()
-                    .setTakeUid("take-p").setTakeName(takeName).setFrameNumber(number).setCaptureTimeNs(number)
-                    .setImage(new InlineImage(ImageEncoding.JPEG, ByteBuffer.wrap(jpeg.toArray())))
-                    .setWidth(512).setHeight(512).setOrientation(Orientation.SENSOR)
-                    .setCamera(new Pinhole(150.0, 150.0, 255.5, 255.5))
-                    .setHands(List.of(AvroMapping.toAvro(HandSide.RIGHT, new HandBox(100, 100, 300, 300))))
-                    .build();
-        } finally {
-            image.release();
-            jpeg.release();
-        }
+        return Frame.newBuilder()
+                .setTakeUid("take-p").setTakeName(takeName).setFrameNumber(number).setCaptureTimeNs(number)
+                .setImage(new InlineImage(ImageEncoding.JPEG, ByteBuffer.wrap(CropTestImages.solidJpeg(512, 512, 90, 120, 150))))
+                .setWidth(512).setHeight(512).setOrientation(Orientation.SENSOR)
+                .setCamera(new Pinhole(150.0, 150.0, 255.5, 255.5))
+                .setHands(List.of(AvroMapping.toAvro(HandSide.RIGHT, new HandBox(100, 100, 300, 300))))
+                .build();
     }
 
     private static void send(String bootstrap, Topics topics, List<Frame> frames) throws Exception {

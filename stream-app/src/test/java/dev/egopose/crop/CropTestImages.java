@@ -6,11 +6,12 @@ import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
 import org.opencv.core.MatOfInt;
+import org.opencv.core.Scalar;
 import org.opencv.imgcodecs.Imgcodecs;
 import org.opencv.imgproc.Imgproc;
 
 /** Synthetic test images; every returned Mat is the caller's to release. */
-final class CropTestImages {
+public final class CropTestImages {
     static {
         OpenCvNative.load();
     }
@@ -31,6 +32,19 @@ final class CropTestImages {
         Mat m = new Mat(n, n, CvType.CV_8UC3);
         m.put(0, 0, px);
         return m;
+    }
+
+    /** A JPEG of one colour (B, G, R), for tests that need a valid frame but not its pixels. */
+    public static byte[] solidJpeg(int cols, int rows, double b, double g, double r) {
+        Mat image = new Mat(rows, cols, CvType.CV_8UC3, new Scalar(b, g, r));
+        MatOfByte out = new MatOfByte();
+        try {
+            Imgcodecs.imencode(".jpg", image, out);
+            return out.toArray();
+        } finally {
+            image.release();
+            out.release();
+        }
     }
 
     static Mat randomRgb(int rows, int cols, long seed) {

@@ -12,6 +12,7 @@ import dev.egopose.camera.CameraReference;
 import dev.egopose.camera.OpenCvNative;
 import dev.egopose.camera.RigidTransform;
 import dev.egopose.camera.UndistortionMapCache;
+import dev.egopose.crop.CropTestImages;
 import dev.egopose.crop.HandCropper;
 import dev.egopose.domain.CropMode;
 import dev.egopose.domain.HandBox;
@@ -45,11 +46,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opencv.core.CvType;
-import org.opencv.core.Mat;
-import org.opencv.core.MatOfByte;
-import org.opencv.core.Scalar;
-import org.opencv.imgcodecs.Imgcodecs;
 
 /**
  * The boxes stage in the whole topology: a frame carrying only Aria hand tracking is posed with the
@@ -74,12 +70,7 @@ class BoxesStageTest {
     @BeforeAll
     static void load() throws Exception {
         OpenCvNative.load();
-        Mat image = new Mat(512, 512, CvType.CV_8UC3, new Scalar(70, 110, 160));
-        MatOfByte out = new MatOfByte();
-        Imgcodecs.imencode(".jpg", image, out);
-        jpeg = out.toArray();
-        image.release();
-        out.release();
+        jpeg = CropTestImages.solidJpeg(512, 512, 70, 110, 160);
         try (InputStream in = BoxesStageTest.class.getResourceAsStream("/dev/egopose/handtrack/handboxes_reference.json")) {
             firstSample = new ObjectMapper().readTree(in).get("samples").get(0);
         }

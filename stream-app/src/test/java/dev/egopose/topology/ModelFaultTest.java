@@ -8,6 +8,7 @@ import dev.egopose.avro.AvroMapping;
 import dev.egopose.avro.Topics;
 import dev.egopose.camera.OpenCvNative;
 import dev.egopose.camera.UndistortionMapCache;
+import dev.egopose.crop.CropTestImages;
 import dev.egopose.crop.HandCropper;
 import dev.egopose.domain.CropMode;
 import dev.egopose.domain.HandBox;
@@ -43,11 +44,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opencv.core.CvType;
-import org.opencv.core.Mat;
-import org.opencv.core.MatOfByte;
-import org.opencv.core.Scalar;
-import org.opencv.imgcodecs.Imgcodecs;
 
 /**
  * A failing model is a failure of the system, not bad input: frames are posed once it recovers
@@ -121,20 +117,8 @@ class ModelFaultTest {
     @BeforeAll
     static void images() {
         OpenCvNative.load();
-        grey = jpeg(128);
-        white = jpeg(255);
-    }
-
-    private static byte[] jpeg(int level) {
-        Mat image = new Mat(512, 512, CvType.CV_8UC3, new Scalar(level, level, level));
-        MatOfByte out = new MatOfByte();
-        try {
-            Imgcodecs.imencode(".jpg", image, out);
-            return out.toArray();
-        } finally {
-            image.release();
-            out.release();
-        }
+        grey = CropTestImages.solidJpeg(512, 512, 128, 128, 128);
+        white = CropTestImages.solidJpeg(512, 512, 255, 255, 255);
     }
 
     /** A crop of the all-white frame: every normalised value is high. */
