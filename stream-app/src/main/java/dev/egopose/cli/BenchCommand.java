@@ -8,8 +8,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Measure throughput of the model and the preprocessing, and the live path's latency.",
-        subcommands = {BenchModelCommand.class, BenchPreprocessCommand.class, BenchLiveCommand.class})
+        description = "Measure throughput of the model, the preprocessing and the whole pipeline, and the live path's latency.",
+        subcommands = {BenchModelCommand.class, BenchPreprocessCommand.class, BenchLiveCommand.class, BenchPipelineCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

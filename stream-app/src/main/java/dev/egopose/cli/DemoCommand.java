@@ -146,7 +146,7 @@ final class DemoCommand implements Callable<Integer> {
             broker.createTopics(2, topics.names());
             say("Kafka at " + broker.bootstrapServers() + "; starting the stream processor");
             try (StreamApp app = StreamApp.start(settings, Duration.ofMinutes(2))) {
-                say("model " + app.model().card().modelId() + " on " + app.model().device() + ", crop mode " + settings.cropMode()
+                say("model " + app.model().card().modelId() + " on " + app.device() + ", crop mode " + settings.cropMode()
                         .name().toLowerCase());
                 ExecutorService sinkThread = Executors.newSingleThreadExecutor();
                 try {

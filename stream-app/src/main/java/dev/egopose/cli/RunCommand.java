@@ -67,7 +67,7 @@ final class RunCommand implements Callable<Integer> {
             bindMetrics(metrics, app);
             started.set(app);
             System.out.printf("egopose: model %s on %s; %s -> %s (DLQ %s); Ctrl-C to stop%n",
-                    app.model().card().modelId(), app.model().device(),
+                    app.model().card().modelId(), app.device(),
                     settings.framesTopic(), settings.posesTopic(), settings.dlqTopic());
             try {
                 awaitStop(app::state, app::status, stop.latch(), statusSeconds);

@@ -7,6 +7,7 @@ import dev.egopose.config.Settings;
 import dev.egopose.crop.HandCropper;
 import dev.egopose.model.Batcher;
 import dev.egopose.model.BundledModel;
+import dev.egopose.model.HandPoseModel;
 import dev.egopose.model.djl.ModelOptions;
 import dev.egopose.model.djl.TorchScriptModel;
 import dev.egopose.topology.PoseTopology;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 final class StreamApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamApp.class);
 
-    private final TorchScriptModel model;
+    private final HandPoseModel model;
+    private final String device;
     private final Batcher batcher;
     private final KafkaStreams streams;
     private final Topics topics;
@@ -32,8 +34,9 @@ final class StreamApp implements AutoCloseable {
     /** Wait before the first retry of a failed model call (doubling after). */
     static final Duration RETRY_BACKOFF = Duration.ofMillis(100);
 
-    private StreamApp(TorchScriptModel model, Batcher batcher, KafkaStreams streams, Topics topics) {
+    private StreamApp(HandPoseModel model, String device, Batcher batcher, KafkaStreams streams, Topics topics) {
         this.model = model;
+        this.device = device;
         this.batcher = batcher;
         this.streams = streams;
         this.topics = topics;
@@ -41,12 +44,17 @@ final class StreamApp implements AutoCloseable {
 
     /** Loads the model, builds the topology and starts Kafka Streams; returns once it is running. */
     static StreamApp start(Settings settings, Duration startTimeout) {
-        OpenCvNative.load();
         if (settings.torchThreads() > 0) {
             TorchThreads.set(settings.torchThreads());
         }
         Path modelDir = settings.modelDir().isEmpty() ? BundledModel.extract() : Path.of(settings.modelDir());
         TorchScriptModel model = TorchScriptModel.load(modelDir, new ModelOptions(settings.device(), settings.batchSizes(), 1));
+        return start(settings, startTimeout, model, model.device().toString());
+    }
+
+    /** The same with a model already loaded (the app closes it); {@code device} names where it runs. */
+    static StreamApp start(Settings settings, Duration startTimeout, HandPoseModel model, String device) {
+        OpenCvNative.load();
         Batcher batcher = new Batcher(model, settings.maxBatch(), Duration.ofMillis(settings.maxDelayMs()), settings.streamThreads(),
                 Duration.ofMillis(settings.modelTimeoutMs()));
         Topics topics = Topics.named(settings.framesTopic(), settings.posesTopic(), settings.dlqTopic());
@@ -54,7 +62,7 @@ final class StreamApp implements AutoCloseable {
         StageLimits limits = new StageLimits(settings.imageMaxPixels(), settings.imageMaxBytes(), settings.imageUriRoots(),
                 settings.modelRetries(), RETRY_BACKOFF, settings.recordMaxAttempts(), settings.trackingMinConfidence());
         KafkaStreams streams = new KafkaStreams(PoseTopology.build(topics, cropper, settings.cropMode(), batcher, limits), properties(settings));
-        StreamApp app = new StreamApp(model, batcher, streams, topics);
+        StreamApp app = new StreamApp(model, device, batcher, streams, topics);
         streams.setUncaughtExceptionHandler(app.failures);
         try {
             streams.start();
@@ -117,8 +125,13 @@ final class StreamApp implements AutoCloseable {
         return topics;
     }
 
-    TorchScriptModel model() {
+    HandPoseModel model() {
         return model;
+    }
+
+    /** Where the model runs (cpu, gpu(0), simulated ...). */
+    String device() {
+        return device;
     }
 
     Batcher.Stats batcherStats() {

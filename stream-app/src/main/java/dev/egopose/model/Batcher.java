@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A batch closes when it holds {@code maxBatch} crops, when every possible caller has a request
  * in it (each caller waits for its result, so no more can come), or when its first request has
- * waited {@code maxDelay}. With a single stream thread a batch therefore never waits. Each caller
+ * waited {@code maxDelay}. With a single stream thread a batch therefore never waits. Callers that
+ * mark their work on a record ({@link #startWork}) narrow "every possible caller" to those working
+ * right now: a batch then never waits for a stream thread that has nothing to do. Each caller
  * blocks until its own poses are back, so a stream thread returns
  * from {@code process()} (and Kafka Streams may commit the record) only once the record is fully
  * handled: no acknowledged record ever lives only in this batcher's memory.
@@ -40,6 +42,10 @@ public final class Batcher implements AutoCloseable {
     private final long callTimeoutNanos;
     private final ExecutorService calls;
     private final AtomicInteger stalled = new AtomicInteger();
+    /** Callers between {@link #startWork} and the end of that work; 0 = nobody marks work, assume all are busy. */
+    private final AtomicInteger working = new AtomicInteger();
+    /** How often a waiting batch looks again at who is still working. */
+    private static final long RECHECK_NANOS = 500_000;
     static final int MAX_STALLED = 4;
     private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
     private final Thread worker;
@@ -53,6 +59,21 @@ public final class Batcher implements AutoCloseable {
 
     /** Counters since start: batches run, crops posed, mean crops per batch, mean wait before a batch ran. */
     public record Stats(long batches, long crops, double meanBatch, double meanQueueWaitMs) {}
+
+    /** A caller's work on one record; closing it says the caller will send nothing more for that record. */
+    public interface Work extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Marks the calling thread as working on a record (from its first stage to its last) until the
+     * handle is closed; at most one request per work is expected.
+     */
+    public Work startWork() {
+        working.incrementAndGet();
+        return working::decrementAndGet;
+    }
 
     /** Told about every batch the model ran; called on the batcher's thread, so it must be quick. */
     public interface Listener {
@@ -203,10 +224,13 @@ public final class Batcher implements AutoCloseable {
                 batch.add(first);
                 int size = first.crops().size();
                 long deadline = first.enqueuedNanos() + maxDelayNanos;
-                while (size < maxBatch && batch.size() < maxCallers) {
+                while (size < maxBatch && batch.size() < expectedCallers()) {
                     long left = deadline - System.nanoTime();
-                    Request next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+                    Request next = left > 0 ? queue.poll(Math.min(left, RECHECK_NANOS), TimeUnit.NANOSECONDS) : queue.poll();
                     if (next == null) {
+                        if (left > 0) {
+                            continue;
+                        }
                         break;
                     }
                     batch.add(next);
@@ -221,6 +245,12 @@ public final class Batcher implements AutoCloseable {
         List<Request> left = new ArrayList<>();
         queue.drainTo(left);
         fail(left, new IllegalStateException("batcher is closed"));
+    }
+
+    /** How many requests a batch can still expect: every caller, or only those working now. */
+    private int expectedCallers() {
+        int now = working.get();
+        return now == 0 ? maxCallers : Math.min(maxCallers, now);
     }
 
     private void runBatch(List<Request> batch) {

@@ -2,6 +2,7 @@ package dev.egopose.topology;
 
 import dev.egopose.domain.HandBox;
 import dev.egopose.domain.ImageHeader;
+import dev.egopose.model.Batcher;
 import dev.egopose.schema.Fisheye624;
 import dev.egopose.schema.Frame;
 import dev.egopose.schema.HandSide;
@@ -11,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -30,14 +32,17 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Object>
     private final Deserializer<Frame> deserializer;
     private final String topic;
     private final StageLimits limits;
+    /** Marks this thread busy with a frame, so model batches wait for it ({@link Batcher#startWork}). */
+    private final Supplier<Batcher.Work> work;
     private final ClaimCheck claimCheck;
     private final int maxAttempts;
     private ProcessorContext<String, Object> context;
     private StageGuard guard;
     private Sensor latency;
 
-    DecodeProcessor(Deserializer<Frame> deserializer, String topic, StageLimits limits) {
+    DecodeProcessor(Deserializer<Frame> deserializer, String topic, StageLimits limits, Supplier<Batcher.Work> work) {
         this.deserializer = deserializer;
+        this.work = work;
         this.topic = topic;
         this.limits = limits;
         this.claimCheck = new ClaimCheck(limits.imageUriRoots(), limits.imageMaxBytes());
@@ -55,11 +60,14 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Object>
     public void process(Record<byte[], byte[]> record) {
         long start = System.nanoTime();
         long receivedAtMs = System.currentTimeMillis();
-        guard.run(record.key(), record.value(), record.timestamp(), () -> "record with key " + printableKey(record.key()), () -> {
-            FrameJob job = decode(record, receivedAtMs, start);
-            latency.record(System.nanoTime() - start);
-            context.forward(record.withKey(job.takeUid()).withValue((Object) job), BoxesProcessor.NAME);
-        });
+        // forward() runs the later stages before it returns: the whole frame is this thread's work
+        try (Batcher.Work frameWork = work.get()) {
+            guard.run(record.key(), record.value(), record.timestamp(), () -> "record with key " + printableKey(record.key()), () -> {
+                FrameJob job = decode(record, receivedAtMs, start);
+                latency.record(System.nanoTime() - start);
+                context.forward(record.withKey(job.takeUid()).withValue((Object) job), BoxesProcessor.NAME);
+            });
+        }
     }
 
     private static String printableKey(byte[] key) {

@@ -32,7 +32,7 @@ public final class PoseTopology {
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.frames().name());
         topology.addProcessor(DecodeProcessor.NAME,
-                () -> new DecodeProcessor(topics.frames().valueSerde().deserializer(), topics.frames().name(), limits), SOURCE);
+                () -> new DecodeProcessor(topics.frames().valueSerde().deserializer(), topics.frames().name(), limits, batcher::startWork), SOURCE);
         topology.addProcessor(BoxesProcessor.NAME, () -> new BoxesProcessor(limits), DecodeProcessor.NAME);
         topology.addProcessor(CropProcessor.NAME, () -> new CropProcessor(cropper, mode, limits.recordMaxAttempts()), BoxesProcessor.NAME);
         topology.addProcessor(PoseProcessor.NAME, () -> new PoseProcessor(batcher, limits), CropProcessor.NAME);

@@ -116,6 +116,44 @@ class BatcherTest {
     }
 
     @Test
+    void aBatchDoesNotWaitForCallersThatAreNotWorkingOnARecord() {
+        EchoModel model = new EchoModel();
+        // eight possible callers, a ten-minute delay, but only this one is working: nobody else can come
+        try (Batcher batcher = new Batcher(model, 16, Duration.ofMinutes(10), 8, Duration.ofMinutes(1));
+             Batcher.Work work = batcher.startWork()) {
+            List<Joints3d> poses = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                    () -> batcher.predict(List.of(crop(3))));
+            assertEquals(3.0, poses.get(0).get(1, 0));
+        }
+    }
+
+    @Test
+    void aBatchWaitsForACallerStillWorkingAndTakesItsCrops() throws Exception {
+        EchoModel model = new EchoModel();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        CountDownLatch secondWorking = new CountDownLatch(1);
+        try (Batcher batcher = new Batcher(model, 16, Duration.ofSeconds(30), 8, Duration.ofMinutes(1))) {
+            Future<List<Joints3d>> second = pool.submit(() -> {
+                try (Batcher.Work work = batcher.startWork()) {
+                    secondWorking.countDown();
+                    Thread.sleep(300); // still cropping when the first request arrives
+                    return batcher.predict(List.of(crop(2)));
+                }
+            });
+            secondWorking.await();
+            List<Joints3d> first;
+            try (Batcher.Work work = batcher.startWork()) {
+                first = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> batcher.predict(List.of(crop(1))));
+            }
+            assertEquals(1.0, first.get(0).get(1, 0));
+            assertEquals(2.0, second.get().get(0).get(1, 0));
+            assertEquals(List.of(2), model.batchSizes, "the first request should have waited for the working caller");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aModelFailureReachesTheCallersOfThatBatchAndTheBatcherGoesOn() {
         EchoModel model = new EchoModel();
         try (Batcher batcher = new Batcher(model, 4, Duration.ZERO, 1, Duration.ofMinutes(1))) {

@@ -35,7 +35,7 @@ class DecodeProcessorTest {
         context = new MockProcessorContext<>();
         context.setRecordMetadata(TOPICS.frames().name(), 3, 41L);
         processor = new DecodeProcessor(TOPICS.frames().valueSerde().deserializer(), TOPICS.frames().name(),
-                new StageLimits(8_500_000, 1 << 20, List.of(), 1, java.time.Duration.ZERO, 3, 0.5));
+                new StageLimits(8_500_000, 1 << 20, List.of(), 1, java.time.Duration.ZERO, 3, 0.5), () -> () -> { });
         processor.init(context);
     }
 

@@ -37,7 +37,7 @@ class DecodeStageFuzzTest {
     void everyRecordIsForwardedOnceAndNothingEscapes(FuzzedDataProvider data) {
         MockProcessorContext<String, Object> context = new MockProcessorContext<>();
         context.setRecordMetadata(TOPICS.frames().name(), 0, 7L);
-        DecodeProcessor processor = new DecodeProcessor(TOPICS.frames().valueSerde().deserializer(), TOPICS.frames().name(), LIMITS);
+        DecodeProcessor processor = new DecodeProcessor(TOPICS.frames().valueSerde().deserializer(), TOPICS.frames().name(), LIMITS, () -> () -> { });
         processor.init(context);
 
         byte[] key = data.consumeBoolean() ? null : data.consumeString(40).getBytes(StandardCharsets.UTF_8);

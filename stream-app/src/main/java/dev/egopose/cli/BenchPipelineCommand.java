@@ -1,0 +1,353 @@
+package dev.egopose.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.egopose.avro.Topics;
+import dev.egopose.broker.EmbeddedBroker;
+import dev.egopose.config.Settings;
+import dev.egopose.model.Batcher;
+import dev.egopose.model.BundledModel;
+import dev.egopose.model.HandPoseModel;
+import dev.egopose.model.ModelCard;
+import dev.egopose.model.SimulatedModel;
+import dev.egopose.model.djl.ModelOptions;
+import dev.egopose.model.djl.TorchScriptModel;
+import dev.egopose.replay.ReplayFrame;
+import dev.egopose.replay.ReplayReport;
+import dev.egopose.replay.Replayer;
+import dev.egopose.replay.TakeSet;
+import dev.egopose.schema.Frame;
+import dev.egopose.schema.HandPoses;
+import dev.egopose.synth.SyntheticDataset;
+import dev.egopose.synth.SyntheticTakes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Utils;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code egopose bench pipeline}: the whole stream as fast as it goes, against the bare model under
+ * the same batch policy in the same run.
+ */
+@Command(
+        name = "pipeline",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Measure how well the whole stream keeps the model busy. Writes synthetic takes (--takes, --frames in",
+            "all; the seed is the first from --seed whose takes hash to distinct partitions of a topic with one",
+            "partition per take) to an embedded broker's frames topic first, then starts the processor on the backlog and takes",
+            "crops/s from the poses a read_committed consumer receives (the first tenth of the frames, which",
+            "warm up, left out). Before that, in the same run, the bare model is driven through the same batcher",
+            "(max batch, max delay) by as many callers as the processor has stream threads, each posting a",
+            "frame's crops. ratio = pipeline crops/s / bare model crops/s.",
+            "Frames are the benchmark's undistorted 512x512 images, or with --fisheye the 1408x1408 fisheye",
+            "frames with their calibration (undistorted and cropped by the processor).",
+            "--simulated-model 'A+B*n' replaces the model by one that waits A + B*n ms per batch of n crops",
+            "without using the CPU (an accelerator's cost curve): the CPU side's own limit then shows.",
+            "--json prints {pipeline_crops_per_s, model_crops_per_s, ratio, mean_batch, stage_ms, ...}."
+        })
+final class BenchPipelineCommand implements Callable<Integer> {
+    /** How long the processor may go without emitting a pose before the bench gives up. */
+    private static final Duration STALL = Duration.ofMinutes(3);
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    SettingsOptions settingsOptions = new SettingsOptions();
+
+    @Option(names = "--model", paramLabel = "DIR", description = "Folder with model.pt and model.json (default: the bundled tiny model).")
+    Path modelDir;
+
+    @Option(names = "--frames", defaultValue = "240", paramLabel = "N", description = "Frames in all, split over the takes (default: ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--takes", defaultValue = "4", paramLabel = "T",
+            description = "Synthetic takes (1..12), each its own key and partition (default: ${DEFAULT-VALUE}).")
+    int takes;
+
+    @Option(names = "--stream-threads", defaultValue = "2", paramLabel = "N",
+            description = "Kafka Streams threads sharing the batcher; the bare model gets as many callers (default: ${DEFAULT-VALUE}).")
+    int streamThreads;
+
+    @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = "libtorch intra-op threads (default: ${DEFAULT-VALUE}).")
+    int torchThreads;
+
+    @Option(names = "--fisheye", description = "Replay 1408x1408 fisheye frames with calibrations instead of undistorted 512x512 images.")
+    boolean fisheye;
+
+    @Option(names = "--simulated-model", paramLabel = "A+B*n",
+            description = "Replace the model by one that waits A + B*n ms per batch of n crops (e.g. '2+0.5*n').")
+    String simulatedModel;
+
+    @Option(names = "--seed", defaultValue = "11", paramLabel = "S", description = "Seed of the synthetic takes (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--json", description = "Print JSON instead of text.")
+    boolean json;
+
+    /** What the processor did, from the poses it emitted and the batches it ran. */
+    private record PipelineRun(List<HandPoses> poses, Batcher.Stats batches, TreeMap<Integer, Long> batchSizes, double modelBusyMs,
+                               String device, String modelId) {}
+
+    /** What the bare model did under the same batch policy. */
+    private record BareRun(double cropsPerS, double meanBatch) {}
+
+    @Override
+    public Integer call() throws Exception {
+        if (frames < 10 || takes < 1 || takes > 12 || takes > frames || streamThreads < 1 || streamThreads > 16 || torchThreads < 1) {
+            throw new ParameterException(spec.commandLine(),
+                    "--frames must be at least 10 and at least --takes, --takes 1..12, --stream-threads 1..16, --threads at least 1");
+        }
+        Path dir = modelDir != null ? modelDir : BundledModel.extract();
+        if (simulatedModel != null) {
+            try {
+                SimulatedModel.parse(simulatedModel, ModelCard.read(dir.resolve("model.json")));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--simulated-model: " + e.getMessage());
+            }
+        }
+        TorchThreads.set(torchThreads);
+        Path work = Files.createTempDirectory("egopose-bench-pipeline");
+        int perTake = (frames + takes - 1) / takes;
+        long takeSeed = seedWithOnePartitionPerTake();
+        System.err.printf("bench pipeline: writing %d synthetic take(s) of %d frames (seed %d)%n", takes, perTake, takeSeed);
+        SyntheticDataset data = SyntheticTakes.generate(work.resolve("data"), perTake, takes, takeSeed);
+        TakeSet takeSet = fisheye
+                ? TakeSet.open(data.annotationTest(), data.distortedImages(), data.split(), data.calibrations())
+                : TakeSet.open(data.annotationTest(), data.undistortedImages(), data.split(), null);
+        List<ReplayFrame> replayFrames = takeSet.frames(Set.of(), 0);
+
+        try (EmbeddedBroker broker = EmbeddedBroker.startEphemeral()) {
+            settingsOptions.overrides.putIfAbsent("application.id", "egopose-bench-pipeline");
+            settingsOptions.overrides.put("bootstrap.servers", broker.bootstrapServers());
+            settingsOptions.overrides.putIfAbsent("state.dir", work.resolve("state").toString());
+            settingsOptions.overrides.put("model.torch.threads", Integer.toString(torchThreads));
+            settingsOptions.overrides.put("num.stream.threads", Integer.toString(streamThreads));
+            settingsOptions.overrides.putIfAbsent("image.uri.roots", work.resolve("data").toString());
+            if (modelDir != null) {
+                settingsOptions.overrides.put("model.dir", modelDir.toString());
+            }
+            Settings settings = settingsOptions.load();
+            Topics topics = Topics.named(settings.framesTopic(), settings.posesTopic(), settings.dlqTopic());
+
+            System.err.println("bench pipeline: the bare model under the same batch policy");
+            BareRun bare = bareModel(settings, dir, replayFrames);
+
+            broker.createTopics(takes, topics.names());
+            try (Producer<String, Frame> producer = ReplayCommand.producer(settings, topics)) {
+                ReplayReport sent = new Replayer(producer, topics.frames(), 0, false).replay(takeSet, replayFrames, n -> {});
+                if (sent.published() != replayFrames.size()) {
+                    throw new IllegalStateException("only " + sent.published() + " of " + replayFrames.size() + " frames reached the broker: "
+                            + sent.problems());
+                }
+            }
+            System.err.printf("bench pipeline: %d frames on the frames topic; starting the processor on them%n", replayFrames.size());
+            PipelineRun run = pipeline(settings, topics, dir, replayFrames.size());
+            print(run, bare, settings);
+        }
+        return 0;
+    }
+
+    /**
+     * The first seed from --seed on whose takes' uids (the record keys) hash to distinct partitions of a
+     * frames topic with one partition per take, as Kafka's default partitioner places them: the tasks,
+     * and so the stream threads, then share the takes evenly, and the bench measures the pipeline rather
+     * than how the keys happened to hash.
+     */
+    private long seedWithOnePartitionPerTake() {
+        for (long s = seed; s < seed + 100_000; s++) {
+            Set<Integer> partitions = new java.util.HashSet<>();
+            for (int t = 0; t < takes; t++) {
+                byte[] key = SyntheticTakes.takeUid(s, t).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                partitions.add(Utils.toPositive(Utils.murmur2(key)) % takes);
+            }
+            if (partitions.size() == takes) {
+                return s;
+            }
+        }
+        throw new ParameterException(spec.commandLine(), "found no seed whose " + takes + " takes land in distinct partitions; use fewer --takes");
+    }
+
+    private HandPoseModel newModel(Settings settings, Path dir) {
+        if (simulatedModel != null) {
+            return SimulatedModel.parse(simulatedModel, ModelCard.read(dir.resolve("model.json")));
+        }
+        return TorchScriptModel.load(dir, new ModelOptions(settings.device(), settings.batchSizes(), 1));
+    }
+
+    private static String deviceOf(HandPoseModel model) {
+        return model instanceof TorchScriptModel torch ? torch.device().toString() : model.toString();
+    }
+
+    /**
+     * As many callers as stream threads post each frame's crops (the replayed frames' hand counts) into a
+     * batcher with the processor's batch policy, as fast as it answers; the first tenth warms up.
+     */
+    private BareRun bareModel(Settings settings, Path dir, List<ReplayFrame> replayFrames) throws Exception {
+        try (HandPoseModel model = newModel(settings, dir);
+             Batcher batcher = new Batcher(model, settings.maxBatch(), Duration.ofMillis(settings.maxDelayMs()), streamThreads,
+                     Duration.ofMillis(settings.modelTimeoutMs()))) {
+            float[] crop = new float[model.card().cropFloats()];
+            List<List<float[]>> requests = replayFrames.stream()
+                    .filter(f -> !f.boxes().isEmpty())
+                    .map(f -> java.util.Collections.nCopies(f.boxes().size(), crop))
+                    .toList();
+            int warm = requests.size() / 10;
+            ExecutorService callers = Executors.newFixedThreadPool(streamThreads);
+            try {
+                drive(callers, batcher, requests.subList(0, warm));
+                Batcher.Stats before = batcher.stats();
+                long start = System.nanoTime();
+                drive(callers, batcher, requests.subList(warm, requests.size()));
+                double seconds = (System.nanoTime() - start) / 1e9;
+                Batcher.Stats after = batcher.stats();
+                long crops = after.crops() - before.crops();
+                return new BareRun(crops / seconds, (double) crops / Math.max(1, after.batches() - before.batches()));
+            } finally {
+                callers.shutdownNow();
+            }
+        }
+    }
+
+    /** Each caller takes the next request in turn, as a stream thread takes its next frame. */
+    private void drive(ExecutorService callers, Batcher batcher, List<List<float[]>> requests) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        List<Future<?>> running = new ArrayList<>();
+        for (int c = 0; c < streamThreads; c++) {
+            running.add(callers.submit(() -> {
+                for (int i = next.getAndIncrement(); i < requests.size(); i = next.getAndIncrement()) {
+                    try (Batcher.Work work = batcher.startWork()) {
+                        batcher.predict(requests.get(i));
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : running) {
+            f.get();
+        }
+    }
+
+    private PipelineRun pipeline(Settings settings, Topics topics, Path dir, int expected) throws Exception {
+        HandPoseModel model = newModel(settings, dir);
+        TreeMap<Integer, Long> sizes = new TreeMap<>();
+        AtomicLong modelNanos = new AtomicLong();
+        try (StreamApp app = StreamApp.start(settings, Duration.ofMinutes(2), model, deviceOf(model))) {
+            app.batcher().listen((crops, nanos) -> {
+                modelNanos.addAndGet(nanos);
+                synchronized (sizes) {
+                    sizes.merge(crops, 1L, Long::sum);
+                }
+            });
+            List<HandPoses> poses = consume(settings, topics, expected);
+            synchronized (sizes) {
+                return new PipelineRun(poses, app.batcherStats(), new TreeMap<>(sizes), modelNanos.get() / 1e6, app.device(),
+                        model.card().modelId());
+            }
+        }
+    }
+
+    /** Reads the poses topic (read_committed) until every frame has its poses; stops loudly if the processor stalls. */
+    private static List<HandPoses> consume(Settings settings, Topics topics, int expected) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-pipeline-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.putAll(settings.kafka());
+        List<HandPoses> poses = new ArrayList<>();
+        try (KafkaConsumer<String, HandPoses> consumer = new KafkaConsumer<>(props, new StringDeserializer(), topics.poses().valueSerde().deserializer())) {
+            consumer.subscribe(List.of(settings.posesTopic()));
+            long lastProgress = System.nanoTime();
+            int reported = 0;
+            while (poses.size() < expected) {
+                int before = poses.size();
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> poses.add(r.value()));
+                if (poses.size() > before) {
+                    lastProgress = System.nanoTime();
+                } else if (System.nanoTime() - lastProgress > STALL.toNanos()) {
+                    throw new IllegalStateException("the processor emitted no poses for " + STALL.toSeconds() + " s; " + poses.size() + " of "
+                            + expected + " frames posed");
+                }
+                if (poses.size() * 10 / expected > reported) {
+                    reported = poses.size() * 10 / expected;
+                    System.err.printf("bench pipeline: %d / %d frames posed%n", poses.size(), expected);
+                }
+            }
+        }
+        return poses;
+    }
+
+    private void print(PipelineRun run, BareRun bare, Settings settings) {
+        List<HandPoses> byEmit = run.poses().stream().sorted(Comparator.comparingLong(HandPoses::getEmittedAtMs)).toList();
+        int warm = Math.max(1, byEmit.size() / 10);
+        long from = byEmit.get(warm - 1).getEmittedAtMs();
+        long to = byEmit.get(byEmit.size() - 1).getEmittedAtMs();
+        List<HandPoses> measured = byEmit.subList(warm, byEmit.size());
+        long crops = measured.stream().mapToLong(p -> p.getHands().size()).sum();
+        double seconds = Math.max(1, to - from) / 1000.0;
+        double pipelineCropsPerS = crops / seconds;
+        double wallMs = to - byEmit.get(0).getReceivedAtMs();
+        double ratio = pipelineCropsPerS / bare.cropsPerS();
+        double decode = measured.stream().mapToDouble(HandPoses::getDecodeMs).average().orElse(Double.NaN);
+        double crop = measured.stream().mapToDouble(HandPoses::getCropMs).average().orElse(Double.NaN);
+        double model = measured.stream().mapToDouble(HandPoses::getModelMs).average().orElse(Double.NaN);
+        if (json) {
+            ObjectNode out = new ObjectMapper().createObjectNode();
+            out.put("model", run.modelId()).put("device", run.device());
+            out.put("frames", run.poses().size()).put("takes", takes).put("fisheye", fisheye);
+            out.put("stream_threads", streamThreads).put("torch_threads", torchThreads);
+            out.put("max_batch", settings.maxBatch()).put("max_delay_ms", settings.maxDelayMs());
+            out.put("crop_mode", settings.cropMode().name().toLowerCase());
+            out.put("pipeline_crops_per_s", round(pipelineCropsPerS));
+            out.put("pipeline_frames_per_s", round(measured.size() / seconds));
+            out.put("model_crops_per_s", round(bare.cropsPerS()));
+            out.put("ratio", Math.round(ratio * 1000) / 1000.0);
+            out.put("mean_batch", round(run.batches().meanBatch()));
+            out.put("model_mean_batch", round(bare.meanBatch()));
+            var histogram = out.putObject("batch_sizes");
+            run.batchSizes().forEach((size, count) -> histogram.put(Integer.toString(size), count));
+            out.put("model_busy_fraction", round(run.modelBusyMs() / wallMs));
+            var stages = out.putObject("stage_ms");
+            stages.put("decode", round(decode)).put("crop", round(crop)).put("model", round(model))
+                    .put("batch_wait", round(run.batches().meanQueueWaitMs()));
+            System.out.println(out.toPrettyString());
+        } else {
+            System.out.printf("%s on %s, %d frames in %d take(s)%s, %d stream thread(s), torch threads %d%n", run.modelId(), run.device(),
+                    run.poses().size(), takes, fisheye ? " (fisheye)" : "", streamThreads, torchThreads);
+            System.out.printf("pipeline %.1f crops/s (%.1f frames/s), bare model %.1f crops/s under the same batch policy: ratio %.3f%n",
+                    pipelineCropsPerS, measured.size() / seconds, bare.cropsPerS(), ratio);
+            System.out.printf("mean batch %.2f in the pipeline, %.2f bare; model busy %.0f%% of the pipeline's time%n",
+                    run.batches().meanBatch(), bare.meanBatch(), 100 * run.modelBusyMs() / wallMs);
+            System.out.printf("per frame: decode %.1f ms, crop %.1f ms, model %.1f ms (its batch, waiting included), batch wait %.1f ms%n",
+                    decode, crop, model, run.batches().meanQueueWaitMs());
+        }
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}

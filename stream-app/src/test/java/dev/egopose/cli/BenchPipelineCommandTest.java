@@ -1,0 +1,66 @@
+package dev.egopose.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A short {@code bench pipeline} on a simulated slow model: every frame comes back posed, the report
+ * has its keys, and with three stream threads waiting on one slow model their frames share batches.
+ * No timing is asserted.
+ */
+class BenchPipelineCommandTest {
+    @Test
+    @Timeout(300)
+    void framesOfSeveralTakesShareBatchesOfASlowModel() throws Exception {
+        Run run = run("bench", "pipeline", "--frames", "30", "--takes", "3", "--stream-threads", "3", "--simulated-model", "60+0*n", "--json");
+        assertEquals(0, run.code(), run.text());
+        JsonNode report = new ObjectMapper().readTree(run.text().substring(run.text().indexOf('{')));
+        assertEquals(30, report.get("frames").asInt());
+        for (String key : new String[] {"pipeline_crops_per_s", "model_crops_per_s", "ratio", "mean_batch", "stage_ms", "batch_sizes"}) {
+            assertTrue(report.has(key), key + " in " + report);
+        }
+        assertTrue(report.get("device").asText().startsWith("simulated"), report.toString());
+        int largest = 0;
+        for (Iterator<String> sizes = report.get("batch_sizes").fieldNames(); sizes.hasNext(); ) {
+            largest = Math.max(largest, Integer.parseInt(sizes.next()));
+        }
+        // a frame has at most two hands: a larger batch holds crops of frames from different takes
+        assertTrue(largest > 2, "no batch held more than one frame: " + report.get("batch_sizes"));
+        assertTrue(report.get("ratio").asDouble() > 0, report.toString());
+    }
+
+    @Test
+    void aMalformedCostCurveIsAUsageError() {
+        Run run = run("bench", "pipeline", "--simulated-model", "fast");
+        assertEquals(2, run.code(), run.text());
+        assertTrue(run.text().contains("A+B*n"), run.text());
+    }
+
+    private record Run(int code, String text) {}
+
+    private static Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+        System.setOut(capture);
+        System.setErr(capture);
+        int code;
+        try {
+            code = Main.commandLine().execute(args);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        return new Run(code, buffer.toString(StandardCharsets.UTF_8));
+    }
+}
