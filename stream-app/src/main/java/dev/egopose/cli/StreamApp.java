@@ -5,6 +5,10 @@ import dev.egopose.camera.OpenCvNative;
 import dev.egopose.camera.UndistortionMapCache;
 import dev.egopose.config.Settings;
 import dev.egopose.crop.HandCropper;
+import dev.egopose.detect.DetectorBoxes;
+import dev.egopose.detect.HandDetector;
+import dev.egopose.detect.HandTracker;
+import dev.egopose.detect.MediaPipeModels;
 import dev.egopose.model.Batcher;
 import dev.egopose.model.BundledModel;
 import dev.egopose.model.djl.ModelOptions;
@@ -25,6 +29,7 @@ final class StreamApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamApp.class);
 
     private final TorchScriptModel model;
+    private final Optional<HandDetector> detector;
     private final Batcher batcher;
     private final KafkaStreams streams;
     private final Topics topics;
@@ -32,8 +37,9 @@ final class StreamApp implements AutoCloseable {
     /** Wait before the first retry of a failed model call (doubling after). */
     static final Duration RETRY_BACKOFF = Duration.ofMillis(100);
 
-    private StreamApp(TorchScriptModel model, Batcher batcher, KafkaStreams streams, Topics topics) {
+    private StreamApp(TorchScriptModel model, Optional<HandDetector> detector, Batcher batcher, KafkaStreams streams, Topics topics) {
         this.model = model;
+        this.detector = detector;
         this.batcher = batcher;
         this.streams = streams;
         this.topics = topics;
@@ -53,8 +59,12 @@ final class StreamApp implements AutoCloseable {
         HandCropper cropper = new HandCropper(new UndistortionMapCache(8), settings.fusedReduction());
         StageLimits limits = new StageLimits(settings.imageMaxPixels(), settings.imageMaxBytes(), settings.imageUriRoots(),
                 settings.modelRetries(), RETRY_BACKOFF, settings.recordMaxAttempts(), settings.trackingMinConfidence());
-        KafkaStreams streams = new KafkaStreams(PoseTopology.build(topics, cropper, settings.cropMode(), batcher, limits), properties(settings));
-        StreamApp app = new StreamApp(model, batcher, streams, topics);
+        Optional<HandDetector> detector = settings.detector() ? Optional.of(HandDetector.load(settings.detectorModelsDir().isEmpty()
+                ? MediaPipeModels.defaultLocation() : new MediaPipeModels(Path.of(settings.detectorModelsDir())), 1)) : Optional.empty();
+        Optional<DetectorBoxes> boxes = detector.map(d -> new DetectorBoxes(new HandTracker(d, 2)));
+        KafkaStreams streams = new KafkaStreams(PoseTopology.build(topics, cropper, settings.cropMode(), batcher, limits, boxes),
+                properties(settings));
+        StreamApp app = new StreamApp(model, detector, batcher, streams, topics);
         streams.setUncaughtExceptionHandler(app.failures);
         try {
             streams.start();
@@ -167,5 +177,6 @@ final class StreamApp implements AutoCloseable {
         }
         batcher.close();
         model.close();
+        detector.ifPresent(HandDetector::close);
     }
 }
