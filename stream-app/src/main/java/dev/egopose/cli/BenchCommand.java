@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measure throughput of the model and the preprocessing, and the live path's latency.",
-        subcommands = {BenchModelCommand.class, BenchPreprocessCommand.class, BenchLiveCommand.class})
+        subcommands = {BenchModelCommand.class, BenchPreprocessCommand.class, BenchLiveCommand.class, BenchDetectorCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -60,7 +60,7 @@ public final class TfLiteModel implements TensorModel {
             throw new DetectorException("cannot read model file " + file + ": " + e.getMessage(), e);
         }
         ai.djl.tflite.engine.LibUtils.loadLibrary();
-        Interpreter.Options options = new Interpreter.Options().setNumThreads(threads);
+        Interpreter.Options options = new Interpreter.Options().setNumThreads(threads).setUseXNNPACK(true);
         try {
             return new TfLiteModel(file, new Interpreter(file.toFile(), options));
         } catch (IllegalArgumentException e) {
