@@ -12,10 +12,10 @@ import org.tensorflow.lite.Interpreter;
 import org.tensorflow.lite.Tensor;
 
 /**
- * A {@code .tflite} model run by the TFLite interpreter bundled in DJL's TFLite engine, called
- * directly (the engine's NDArray path does not work next to DJL's 0.35 API). The native library
- * comes from the {@code tflite-native-cpu} jar through DJL's cache, offline. An interpreter is not
- * thread-safe: calls are serialised.
+ * A {@code .tflite} model run by the TFLite Java interpreter of DJL's TFLite engine 0.27.0 (only its
+ * {@code org.tensorflow.lite} classes, unpacked at build time: the engine itself breaks next to DJL's
+ * 0.35 API), with the XNNPACK delegate. The native library comes from the {@code tflite-native-cpu}
+ * jar ({@link TfLiteNative}), offline. An interpreter is not thread-safe: calls are serialised.
  */
 public final class TfLiteModel implements TensorModel {
     /** Larger files are refused before they are mapped: MediaPipe's hand models are 2-6 MB. */
@@ -59,7 +59,7 @@ public final class TfLiteModel implements TensorModel {
         } catch (java.io.IOException e) {
             throw new DetectorException("cannot read model file " + file + ": " + e.getMessage(), e);
         }
-        ai.djl.tflite.engine.LibUtils.loadLibrary();
+        TfLiteNative.load();
         Interpreter.Options options = new Interpreter.Options().setNumThreads(threads).setUseXNNPACK(true);
         try {
             return new TfLiteModel(file, new Interpreter(file.toFile(), options));
