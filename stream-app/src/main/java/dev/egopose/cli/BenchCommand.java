@@ -8,8 +8,9 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Measure throughput of the model, the preprocessing and the whole pipeline, and the live path's latency.",
-        subcommands = {BenchModelCommand.class, BenchPreprocessCommand.class, BenchLiveCommand.class, BenchPipelineCommand.class})
+        description = "Measure throughput of the model, the preprocessing, the whole pipeline and the hand detector, and the live path's latency.",
+        subcommands = {BenchModelCommand.class, BenchPreprocessCommand.class, BenchPipelineCommand.class, BenchLiveCommand.class,
+            BenchDetectorCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

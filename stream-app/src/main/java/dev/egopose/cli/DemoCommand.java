@@ -119,13 +119,18 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--boxes", defaultValue = "annotation", paramLabel = "SOURCE",
             description = "annotation: frames carry the annotation's boxes; hand-tracking: frames carry only the take's"
-                    + " MPS-style hand tracking and the processor boxes the hands itself (default: ${DEFAULT-VALUE}).")
+                    + " MPS-style hand tracking and the processor boxes the hands itself; detector: frames carry only"
+                    + " their image and the processor finds the hands (palm detection and landmark tracking, MediaPipe's"
+                    + " models from scripts/fetch-mediapipe.sh; --source replay) (default: ${DEFAULT-VALUE}).")
     String boxes;
 
     @Override
     public Integer call() throws Exception {
-        if (!boxes.equals("annotation") && !boxes.equals("hand-tracking")) {
-            throw new ParameterException(spec.commandLine(), "--boxes must be annotation or hand-tracking, got '" + boxes + "'");
+        if (!boxes.equals("annotation") && !boxes.equals("hand-tracking") && !boxes.equals("detector")) {
+            throw new ParameterException(spec.commandLine(), "--boxes must be annotation, hand-tracking or detector, got '" + boxes + "'");
+        }
+        if (boxes.equals("detector") && !source.equals("replay")) {
+            throw new ParameterException(spec.commandLine(), "--boxes detector works with --source replay");
         }
         if (!source.equals("replay") && !source.equals("ingest")) {
             throw new ParameterException(spec.commandLine(), "--source must be replay or ingest, got '" + source + "'");
@@ -210,6 +215,9 @@ final class DemoCommand implements Callable<Integer> {
         if (model != null) {
             overrides.put("model.dir", model.toString());
         }
+        if (boxes.equals("detector")) {
+            overrides.put("detector.enabled", "true");
+        }
         return Settings.load(null, Map.of(), overrides);
     }
 
@@ -219,7 +227,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         try (Producer<String, Frame> producer = ReplayCommand.producer(settings, topics)) {
             Replayer replayer = new Replayer(producer, topics.frames(), fps, false);
-            if (trackedBoxes()) {
+            if (boxes.equals("detector")) {
+                replayer = replayer.withoutBoxes();
+            } else if (trackedBoxes()) {
                 // frame n of a synthetic take is tracked at 1 s + n / 30 s, the very time the frame gets
                 replayer = replayer.withHandTracking(new HandTrackingSource(data.handTracking(), data.calibrations(), null,
                         SyntheticTakes.FRAMES_PER_SECOND, SyntheticTakes.FRAME_ZERO_US, 1_000), false);

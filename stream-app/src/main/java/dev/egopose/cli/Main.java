@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:done", "1:failed while running (broker unreachable, Kafka Streams in ERROR...)", "2:bad usage or bad setting"},
         subcommands = {
             DemoCommand.class, RunCommand.class, BrokerCommand.class, ReplayCommand.class, SinkCommand.class, DlqCommand.class, HandBoxesCommand.class, IngestCommand.class,
-            EvaluateCommand.class, SynthCommand.class, RenderCommand.class, BenchCommand.class, ConfigCommand.class,
+            EvaluateCommand.class, SynthCommand.class, RenderCommand.class, BenchCommand.class, ConfigCommand.class, DetectCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -72,7 +72,7 @@ final class ReplayCommand implements Callable<Integer> {
     boolean byUri;
 
     /** Where hand boxes come from. */
-    enum Boxes { ANNOTATION, HAND_TRACKING, BOTH }
+    enum Boxes { ANNOTATION, HAND_TRACKING, BOTH, DETECTOR }
 
     @Option(names = "--hand-tracking", paramLabel = "PATH",
             description = {"Aria hand tracking to send with each frame (needs --calib for T_Device_Camera): an MPS",
@@ -98,8 +98,9 @@ final class ReplayCommand implements Callable<Integer> {
     double toleranceMs;
 
     @Option(names = "--boxes", paramLabel = "SOURCE",
-            description = "annotation (its boxes), hand-tracking (tracking only: the processor boxes the hands), or both"
-                    + " (annotation boxes win where present). Default: hand-tracking with --hand-tracking, else annotation.")
+            description = "annotation (its boxes), hand-tracking (tracking only: the processor boxes the hands), both"
+                    + " (annotation boxes win where present), or detector (images only: a processor with detector.enabled=true"
+                    + " finds the hands). Default: hand-tracking with --hand-tracking, else annotation.")
     String boxes;
 
     @Override
@@ -114,7 +115,9 @@ final class ReplayCommand implements Callable<Integer> {
         try (Producer<String, Frame> producer = producer(settings, topics);
              ProgressBar bar = new ProgressBarBuilder().setTaskName("replay").setInitialMax(frames.size()).setUnit(" frames", 1).build()) {
             Replayer replayer = new Replayer(producer, topics.frames(), fps, byUri);
-            if (source != Boxes.ANNOTATION) {
+            if (source == Boxes.DETECTOR) {
+                replayer = replayer.withoutBoxes();
+            } else if (source != Boxes.ANNOTATION) {
                 replayer = replayer.withHandTracking(new HandTrackingSource(handTracking, calib, frameTimes, frameRate, startUs,
                         Math.round(toleranceMs * 1000)), source == Boxes.BOTH);
             }
@@ -137,12 +140,12 @@ final class ReplayCommand implements Callable<Integer> {
             source = boxes == null ? (handTracking == null ? Boxes.ANNOTATION : Boxes.HAND_TRACKING)
                     : Boxes.valueOf(boxes.toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--boxes must be annotation, hand-tracking or both, got '" + boxes + "'");
+            throw new ParameterException(spec.commandLine(), "--boxes must be annotation, hand-tracking, both or detector, got '" + boxes + "'");
         }
-        if (source != Boxes.ANNOTATION && handTracking == null) {
+        if ((source == Boxes.HAND_TRACKING || source == Boxes.BOTH) && handTracking == null) {
             throw new ParameterException(spec.commandLine(), "--boxes " + boxes + " needs --hand-tracking");
         }
-        if (source != Boxes.ANNOTATION && calib == null) {
+        if ((source == Boxes.HAND_TRACKING || source == Boxes.BOTH) && calib == null) {
             throw new ParameterException(spec.commandLine(), "--hand-tracking needs --calib (the takes' calibration JSONs hold T_Device_Camera)");
         }
         if (!(frameRate > 0) || !(toleranceMs >= 0)) {

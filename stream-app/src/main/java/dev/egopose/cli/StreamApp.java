@@ -5,6 +5,10 @@ import dev.egopose.camera.OpenCvNative;
 import dev.egopose.camera.UndistortionMapCache;
 import dev.egopose.config.Settings;
 import dev.egopose.crop.HandCropper;
+import dev.egopose.detect.DetectorBoxes;
+import dev.egopose.detect.HandDetector;
+import dev.egopose.detect.HandTracker;
+import dev.egopose.detect.MediaPipeModels;
 import dev.egopose.model.Batcher;
 import dev.egopose.model.BundledModel;
 import dev.egopose.model.HandPoseModel;
@@ -27,6 +31,7 @@ final class StreamApp implements AutoCloseable {
 
     private final HandPoseModel model;
     private final String device;
+    private final Optional<HandDetector> detector;
     private final Batcher batcher;
     private final KafkaStreams streams;
     private final Topics topics;
@@ -34,9 +39,11 @@ final class StreamApp implements AutoCloseable {
     /** Wait before the first retry of a failed model call (doubling after). */
     static final Duration RETRY_BACKOFF = Duration.ofMillis(100);
 
-    private StreamApp(HandPoseModel model, String device, Batcher batcher, KafkaStreams streams, Topics topics) {
+    private StreamApp(HandPoseModel model, String device, Optional<HandDetector> detector, Batcher batcher, KafkaStreams streams,
+                      Topics topics) {
         this.model = model;
         this.device = device;
+        this.detector = detector;
         this.batcher = batcher;
         this.streams = streams;
         this.topics = topics;
@@ -61,8 +68,12 @@ final class StreamApp implements AutoCloseable {
         HandCropper cropper = new HandCropper(new UndistortionMapCache(8), settings.fusedReduction());
         StageLimits limits = new StageLimits(settings.imageMaxPixels(), settings.imageMaxBytes(), settings.imageUriRoots(),
                 settings.modelRetries(), RETRY_BACKOFF, settings.recordMaxAttempts(), settings.trackingMinConfidence());
-        KafkaStreams streams = new KafkaStreams(PoseTopology.build(topics, cropper, settings.cropMode(), batcher, limits), properties(settings));
-        StreamApp app = new StreamApp(model, device, batcher, streams, topics);
+        Optional<HandDetector> detector = settings.detector() ? Optional.of(HandDetector.load(settings.detectorModelsDir().isEmpty()
+                ? MediaPipeModels.defaultLocation() : new MediaPipeModels(Path.of(settings.detectorModelsDir())), 1)) : Optional.empty();
+        Optional<DetectorBoxes> boxes = detector.map(d -> new DetectorBoxes(new HandTracker(d, 2)));
+        KafkaStreams streams = new KafkaStreams(PoseTopology.build(topics, cropper, settings.cropMode(), batcher, limits, boxes),
+                properties(settings));
+        StreamApp app = new StreamApp(model, device, detector, batcher, streams, topics);
         streams.setUncaughtExceptionHandler(app.failures);
         try {
             streams.start();
@@ -180,5 +191,6 @@ final class StreamApp implements AutoCloseable {
         }
         batcher.close();
         model.close();
+        detector.ifPresent(HandDetector::close);
     }
 }

@@ -44,6 +44,10 @@ import java.util.TreeMap;
  * @param imageMaxBytes       largest encoded image, inline or behind a URI
  * @param imageUriRoots       folders {@code file:} image URIs may point into; none = URIs refused
  * @param trackingMinConfidence hands tracked (Aria hand tracking) with less confidence are not posed
+ * @param detector            frames with neither boxes nor hand tracking get boxes from the image
+ *                            (palm detection and landmark tracking, {@code detector.enabled})
+ * @param detectorModelsDir   folder with MediaPipe's hand models ({@code detector.models.dir}); empty =
+ *                            {@code $EGOPOSE_MEDIAPIPE_DIR} or {@code ~/.cache/egopose/mediapipe}
  * @param kafka               Kafka client settings ({@code kafka.*} keys, prefix stripped) given to every
  *                            client a command makes: Streams, producer, consumer, admin
  * @param brokerWaitSeconds   longest a command waits for the brokers to answer before it gives up
@@ -75,6 +79,8 @@ public record Settings(
         long imageMaxBytes,
         List<Path> imageUriRoots,
         double trackingMinConfidence,
+        boolean detector,
+        String detectorModelsDir,
         Map<String, String> kafka,
         int brokerWaitSeconds,
         String metricsHost,
@@ -108,6 +114,8 @@ public record Settings(
         d.put("image.max.bytes", "16777216");
         d.put("image.uri.roots", "");
         d.put("handtracking.min.confidence", "0.5");
+        d.put("detector.enabled", "false");
+        d.put("detector.models.dir", "");
         // operations: broker wait, metrics and health server (kafka.* keys are open-ended, see KAFKA_PREFIX)
         d.put("broker.wait.seconds", "60");
         d.put("metrics.host", "127.0.0.1");
@@ -286,6 +294,8 @@ public record Settings(
                 p.longInteger("image.max.bytes", 1, 1L << 31),
                 p.folders("image.uri.roots"),
                 p.fraction("handtracking.min.confidence"),
+                p.oneOf("detector.enabled", "true", "false").equals("true"),
+                v.get("detector.models.dir"),
                 kafkaSettings(v),
                 p.integer("broker.wait.seconds", 1, 3600),
                 p.text("metrics.host"),
@@ -402,6 +412,7 @@ public record Settings(
                 + ", model.retries=" + modelRetries + ", record.max.attempts=" + recordMaxAttempts
                 + ", image.max.pixels=" + imageMaxPixels + ", image.max.bytes=" + imageMaxBytes
                 + ", image.uri.roots=" + imageUriRoots + ", handtracking.min.confidence=" + trackingMinConfidence
+                + ", detector.enabled=" + detector + ", detector.models.dir=" + detectorModelsDir
                 + opsToString() + "]";
     }
 

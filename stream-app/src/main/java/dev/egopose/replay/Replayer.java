@@ -73,6 +73,12 @@ public final class Replayer {
         return new Replayer(producer, topic, fps, imagesByUri, source, annotationBoxes);
     }
 
+    /** The same replayer sending frames with neither boxes nor hand tracking (for a processor that detects hands). */
+    public Replayer withoutBoxes() {
+        return new Replayer(producer, topic, fps, imagesByUri, null, false);
+    }
+
+
     /** Sends the frames in order and waits until the broker has acknowledged all of them. */
     public ReplayReport replay(TakeSet takes, List<ReplayFrame> frames, IntConsumer progress) throws InterruptedException {
         Pacing pacing = Pacing.startingNow(fps);

@@ -1,12 +1,21 @@
 package dev.egopose.topology;
 
 import dev.egopose.avro.AvroMapping;
+import dev.egopose.camera.CalibrationException;
+import dev.egopose.camera.Fisheye624;
+import dev.egopose.camera.FrameOrientation;
+import dev.egopose.camera.RgbCalibration;
 import dev.egopose.camera.RigidTransform;
+import dev.egopose.crop.FrameDecoder;
+import dev.egopose.crop.ImageDecodeException;
+import dev.egopose.detect.DetectorBoxes;
+import dev.egopose.detect.HandRects;
 import dev.egopose.domain.HandBox;
 import dev.egopose.domain.HandSide;
 import dev.egopose.handtrack.HandTrackingBoxes;
 import dev.egopose.handtrack.TrackedHand;
 import dev.egopose.schema.Frame;
+import dev.egopose.schema.Orientation;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -15,23 +24,33 @@ import java.util.Set;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.opencv.core.Mat;
 
 /**
  * Gives each hand its box before it is cropped. A box the frame carries wins; a hand the frame
  * carries only as Aria hand tracking gets the benchmark's box from its landmarks (or wrist and
  * palm) through the frame's {@code deviceFromCamera} ({@link HandTrackingBoxes}); a tracked hand
- * below the confidence threshold, behind the camera or outside the image is not posed.
+ * below the confidence threshold, behind the camera or outside the image is not posed. With the
+ * detector, a frame carrying neither gets boxes from its pixels ({@link DetectorBoxes}); the hands
+ * tracked so far in its take are in the state store {@value #TRACKS_STORE}, keyed by take, so a
+ * restart or rebalance continues the tracking where it was.
  */
 final class BoxesProcessor implements Processor<String, Object, String, Object> {
     static final String NAME = "boxes";
+    static final String TRACKS_STORE = "detector-tracks";
 
     private final HandTrackingBoxes boxes;
+    private final Optional<DetectorBoxes> detector;
     private final int maxAttempts;
     private ProcessorContext<String, Object> context;
     private StageGuard guard;
+    private KeyValueStore<String, byte[]> tracks;
+    private FrameDecoder decoder;
 
-    BoxesProcessor(StageLimits limits) {
+    BoxesProcessor(StageLimits limits, Optional<DetectorBoxes> detector) {
         this.boxes = new HandTrackingBoxes(limits.trackingMinConfidence());
+        this.detector = detector;
         this.maxAttempts = limits.recordMaxAttempts();
     }
 
@@ -39,6 +58,10 @@ final class BoxesProcessor implements Processor<String, Object, String, Object> 
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.guard = new StageGuard(context, NAME, maxAttempts);
+        if (detector.isPresent()) {
+            this.tracks = context.getStateStore(TRACKS_STORE);
+            this.decoder = new FrameDecoder();
+        }
     }
 
     @Override
@@ -49,6 +72,8 @@ final class BoxesProcessor implements Processor<String, Object, String, Object> 
             if (!frame.getHandTracking().isEmpty()) {
                 // the decoded frame is this record's own: set its hands rather than deep-copy it (and its image)
                 frame.setHands(handsWithTrackedBoxes(frame, job.describe()));
+            } else if (frame.getHands().isEmpty() && detector.isPresent()) {
+                frame.setHands(detectedHands(job, detector.get()));
             }
             context.forward(record, CropProcessor.NAME);
         });
@@ -81,6 +106,36 @@ final class BoxesProcessor implements Processor<String, Object, String, Object> 
             Optional<HandBox> box = boxes.undistorted(trackedHand(t, side, where), deviceFromCamera);
             box.ifPresent(b -> hands.add(AvroMapping.toAvro(side, b)));
         }
+        return hands;
+    }
+
+    private List<dev.egopose.schema.HandBox> detectedHands(FrameJob job, DetectorBoxes detector) {
+        Frame frame = job.frame();
+        FrameOrientation orientation = frame.getOrientation() == Orientation.ROTATED_90_CW ? FrameOrientation.PORTRAIT : FrameOrientation.SENSOR;
+        DetectorBoxes.Result result;
+        Mat bgr;
+        try {
+            bgr = decoder.decodeBgr(job.image(), 1);
+        } catch (ImageDecodeException e) {
+            throw new RejectedRecord(job.describe() + ": field image: " + e.getMessage(), e);
+        }
+        try {
+            Optional<RgbCalibration> calibration = Optional.empty();
+            if (frame.getCamera() instanceof dev.egopose.schema.Fisheye624 camera) {
+                int sensorWidth = orientation == FrameOrientation.SENSOR ? bgr.cols() : bgr.rows();
+                int sensorHeight = orientation == FrameOrientation.SENSOR ? bgr.rows() : bgr.cols();
+                calibration = Optional.of(new RgbCalibration(new Fisheye624(doubles(camera.getParams())), camera.getCalibWidth(),
+                        camera.getCalibHeight()).fittedTo(sensorWidth, sensorHeight));
+            }
+            result = detector.find(bgr, orientation, calibration, HandRects.decode(tracks.get(job.takeUid())));
+        } catch (CalibrationException e) {
+            throw new RejectedRecord(job.describe() + ": field camera: " + e.getMessage(), e);
+        } finally {
+            bgr.release();
+        }
+        tracks.put(job.takeUid(), HandRects.encode(result.step().nextRects()));
+        List<dev.egopose.schema.HandBox> hands = new ArrayList<>();
+        result.boxes().forEach((side, box) -> hands.add(AvroMapping.toAvro(side, box)));
         return hands;
     }
 

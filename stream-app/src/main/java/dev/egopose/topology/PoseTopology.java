@@ -2,13 +2,17 @@ package dev.egopose.topology;
 
 import dev.egopose.avro.Topics;
 import dev.egopose.crop.HandCropper;
+import dev.egopose.detect.DetectorBoxes;
 import dev.egopose.domain.CropMode;
 import dev.egopose.model.Batcher;
 import dev.egopose.schema.DeadLetter;
 import dev.egopose.schema.HandPoses;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * Builds the processor's topology:
@@ -29,11 +33,24 @@ public final class PoseTopology {
     private PoseTopology() {}
 
     public static Topology build(Topics topics, HandCropper cropper, CropMode mode, Batcher batcher, StageLimits limits) {
+        return build(topics, cropper, mode, batcher, limits, Optional.empty());
+    }
+
+    /**
+     * The topology with hand boxes from the image for frames that carry neither boxes nor hand
+     * tracking; the boxes stage then keeps each take's tracked hands in a changelogged store.
+     */
+    public static Topology build(Topics topics, HandCropper cropper, CropMode mode, Batcher batcher, StageLimits limits,
+                                 Optional<DetectorBoxes> detector) {
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.frames().name());
         topology.addProcessor(DecodeProcessor.NAME,
                 () -> new DecodeProcessor(topics.frames().valueSerde().deserializer(), topics.frames().name(), limits, batcher::startWork), SOURCE);
-        topology.addProcessor(BoxesProcessor.NAME, () -> new BoxesProcessor(limits), DecodeProcessor.NAME);
+        topology.addProcessor(BoxesProcessor.NAME, () -> new BoxesProcessor(limits, detector), DecodeProcessor.NAME);
+        if (detector.isPresent()) {
+            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BoxesProcessor.TRACKS_STORE),
+                    Serdes.String(), Serdes.ByteArray()), BoxesProcessor.NAME);
+        }
         topology.addProcessor(CropProcessor.NAME, () -> new CropProcessor(cropper, mode, limits.recordMaxAttempts()), BoxesProcessor.NAME);
         topology.addProcessor(PoseProcessor.NAME, () -> new PoseProcessor(batcher, limits), CropProcessor.NAME);
         topology.addSink(PoseProcessor.SINK, topics.poses().name(), topics.poses().keySerde().serializer(),

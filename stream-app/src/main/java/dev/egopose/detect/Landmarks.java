@@ -1,0 +1,24 @@
+package dev.egopose.detect;
+
+import dev.egopose.domain.HandSide;
+
+/**
+ * One pass of the landmark model over a hand rect.
+ *
+ * @param xy        21 landmarks {@code x0, y0, ...} in upright image pixels (MediaPipe's order: 0 wrist, 9 middle-finger base)
+ * @param presence  probability that a hand is in the rect
+ * @param rightness probability that it is a right hand (the model's "Left" label: MediaPipe names hands as
+ *                  seen in a mirrored selfie image, and an egocentric frame is not mirrored)
+ */
+public record Landmarks(double[] xy, double presence, double rightness) {
+    public static final double MIN_PRESENCE = 0.5;
+
+    public HandSide side() {
+        return rightness >= 0.5 ? HandSide.RIGHT : HandSide.LEFT;
+    }
+
+    /** The rect the next frame's landmark pass looks in. */
+    public HandRect nextRect() {
+        return HandRect.fromLandmarks(xy);
+    }
+}
