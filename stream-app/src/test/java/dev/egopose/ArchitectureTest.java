@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package rules of ARCHITECTURE.md, checked on the main sources' text (no extra dependency):
- * OpenCV stays in camera, crop, render, synth and cli; DJL in model.djl and cli; Kafka Streams in
+ * OpenCV stays in camera, crop, detect, render, synth and cli; TFLite in detect; DJL in model.djl and cli; Kafka Streams in
  * topology, ops and cli; Micrometer in ops and the JDK's HTTP server in ops and ingest; domain uses the JDK only; eval uses neither Kafka, DJL nor OpenCV. Imports
  * (static ones included) and fully qualified names in code both count; comments and string
  * literals do not.
@@ -46,6 +46,7 @@ class ArchitectureTest {
 
         private static final List<String> OPENCV = List.of("org.opencv.", "nu.pattern.");
         private static final List<String> DJL = List.of("ai.djl.");
+        private static final List<String> TFLITE = List.of("org.tensorflow.");
         private static final List<String> STREAMS = List.of("org.apache.kafka.streams.");
         private static final List<String> KAFKA = List.of("org.apache.kafka.");
         private static final List<String> MICROMETER = List.of("io.micrometer.");
@@ -75,8 +76,11 @@ class ArchitectureTest {
 
             List<Violation> out = new ArrayList<>();
             for (String ref : references) {
-                if (startsWithAny(ref, OPENCV) && !in(local, "camera", "crop", "render", "synth", "cli")) {
-                    out.add(new Violation(file, ref, "OpenCV only in camera, crop, render, synth, cli; this is " + describe(local)));
+                if (startsWithAny(ref, OPENCV) && !in(local, "camera", "crop", "detect", "render", "synth", "cli")) {
+                    out.add(new Violation(file, ref, "OpenCV only in camera, crop, detect, render, synth, cli; this is " + describe(local)));
+                }
+                if (startsWithAny(ref, TFLITE) && !in(local, "detect")) {
+                    out.add(new Violation(file, ref, "TFLite only in detect; this is " + describe(local)));
                 }
                 if (startsWithAny(ref, DJL) && !in(local, "model.djl", "cli")) {
                     out.add(new Violation(file, ref, "DJL only in model.djl, cli; this is " + describe(local)));
@@ -207,7 +211,7 @@ class ArchitectureTest {
                         "eval/Bad.java: org.apache.kafka.clients.consumer.Consumer (eval uses neither Kafka, DJL nor OpenCV)",
                         "eval/Bad.java: ai.djl.ndarray.NDArrays.add (DJL only in model.djl, cli; this is package eval)",
                         "eval/Bad.java: ai.djl.ndarray.NDArrays.add (eval uses neither Kafka, DJL nor OpenCV)",
-                        "eval/Bad.java: org.opencv.core.Mat (OpenCV only in camera, crop, render, synth, cli; this is package eval)",
+                        "eval/Bad.java: org.opencv.core.Mat (OpenCV only in camera, crop, detect, render, synth, cli; this is package eval)",
                         "eval/Bad.java: org.opencv.core.Mat (eval uses neither Kafka, DJL nor OpenCV)"),
                 found.stream().map(Violation::toString).toList());
     }

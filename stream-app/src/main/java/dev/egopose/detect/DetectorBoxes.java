@@ -2,6 +2,7 @@ package dev.egopose.detect;
 
 import dev.egopose.camera.FrameOrientation;
 import dev.egopose.camera.RgbCalibration;
+import dev.egopose.crop.FrameDecoder;
 import dev.egopose.domain.HandBox;
 import dev.egopose.domain.HandSide;
 import java.util.EnumMap;
@@ -18,6 +19,7 @@ import org.opencv.imgproc.Imgproc;
  */
 public final class DetectorBoxes {
     private final HandTracker tracker;
+    private final FrameDecoder decoder = new FrameDecoder();
 
     public DetectorBoxes(HandTracker tracker) {
         this.tracker = tracker;
@@ -30,6 +32,26 @@ public final class DetectorBoxes {
     public record Result(Map<HandSide, HandBox> boxes, TrackStep step) {
         public Result {
             boxes = Map.copyOf(boxes);
+        }
+    }
+
+    /**
+     * The same from the frame's encoded bytes, decoded here at full size.
+     *
+     * @param calibration the fisheye calibration as the frame carries it (fitted here to the frame's
+     *                    sensor-orientation size); empty for an undistorted frame
+     * @throws dev.egopose.crop.ImageDecodeException when the bytes are no image
+     * @throws dev.egopose.camera.CalibrationException when the calibration does not fit the frame
+     */
+    public Result find(byte[] encoded, FrameOrientation orientation, Optional<RgbCalibration> calibration, List<HandRect> previous) {
+        Mat bgr = decoder.decodeBgr(encoded, 1);
+        try {
+            boolean sensor = orientation == FrameOrientation.SENSOR;
+            int width = sensor ? bgr.cols() : bgr.rows();
+            int height = sensor ? bgr.rows() : bgr.cols();
+            return find(bgr, orientation, calibration.map(c -> c.fittedTo(width, height)), previous);
+        } finally {
+            bgr.release();
         }
     }
 

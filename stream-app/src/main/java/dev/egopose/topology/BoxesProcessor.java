@@ -6,7 +6,6 @@ import dev.egopose.camera.Fisheye624;
 import dev.egopose.camera.FrameOrientation;
 import dev.egopose.camera.RgbCalibration;
 import dev.egopose.camera.RigidTransform;
-import dev.egopose.crop.FrameDecoder;
 import dev.egopose.crop.ImageDecodeException;
 import dev.egopose.detect.DetectorBoxes;
 import dev.egopose.detect.HandRects;
@@ -25,7 +24,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.opencv.core.Mat;
 
 /**
  * Gives each hand its box before it is cropped. A box the frame carries wins; a hand the frame
@@ -46,7 +44,6 @@ final class BoxesProcessor implements Processor<String, Object, String, Object> 
     private ProcessorContext<String, Object> context;
     private StageGuard guard;
     private KeyValueStore<String, byte[]> tracks;
-    private FrameDecoder decoder;
 
     BoxesProcessor(StageLimits limits, Optional<DetectorBoxes> detector) {
         this.boxes = new HandTrackingBoxes(limits.trackingMinConfidence());
@@ -60,7 +57,6 @@ final class BoxesProcessor implements Processor<String, Object, String, Object> 
         this.guard = new StageGuard(context, NAME, maxAttempts);
         if (detector.isPresent()) {
             this.tracks = context.getStateStore(TRACKS_STORE);
-            this.decoder = new FrameDecoder();
         }
     }
 
@@ -112,26 +108,16 @@ final class BoxesProcessor implements Processor<String, Object, String, Object> 
     private List<dev.egopose.schema.HandBox> detectedHands(FrameJob job, DetectorBoxes detector) {
         Frame frame = job.frame();
         FrameOrientation orientation = frame.getOrientation() == Orientation.ROTATED_90_CW ? FrameOrientation.PORTRAIT : FrameOrientation.SENSOR;
+        Optional<RgbCalibration> calibration = frame.getCamera() instanceof dev.egopose.schema.Fisheye624 camera
+                ? Optional.of(new RgbCalibration(new Fisheye624(doubles(camera.getParams())), camera.getCalibWidth(), camera.getCalibHeight()))
+                : Optional.empty();
         DetectorBoxes.Result result;
-        Mat bgr;
         try {
-            bgr = decoder.decodeBgr(job.image(), 1);
+            result = detector.find(job.image(), orientation, calibration, HandRects.decode(tracks.get(job.takeUid())));
         } catch (ImageDecodeException e) {
             throw new RejectedRecord(job.describe() + ": field image: " + e.getMessage(), e);
-        }
-        try {
-            Optional<RgbCalibration> calibration = Optional.empty();
-            if (frame.getCamera() instanceof dev.egopose.schema.Fisheye624 camera) {
-                int sensorWidth = orientation == FrameOrientation.SENSOR ? bgr.cols() : bgr.rows();
-                int sensorHeight = orientation == FrameOrientation.SENSOR ? bgr.rows() : bgr.cols();
-                calibration = Optional.of(new RgbCalibration(new Fisheye624(doubles(camera.getParams())), camera.getCalibWidth(),
-                        camera.getCalibHeight()).fittedTo(sensorWidth, sensorHeight));
-            }
-            result = detector.find(bgr, orientation, calibration, HandRects.decode(tracks.get(job.takeUid())));
         } catch (CalibrationException e) {
             throw new RejectedRecord(job.describe() + ": field camera: " + e.getMessage(), e);
-        } finally {
-            bgr.release();
         }
         tracks.put(job.takeUid(), HandRects.encode(result.step().nextRects()));
         List<dev.egopose.schema.HandBox> hands = new ArrayList<>();
