@@ -117,8 +117,8 @@ final class DetectCommand implements Callable<Integer> {
                 node.put("side", side);
                 node.put("score", hand.palmScore());
                 node.put("presence", hand.landmarks().presence());
-                putBox(node, "box_image", inImage);
-                putBox(node, "box_undistorted", undistorted);
+                HandBoxesCommand.putBox(node, "box_image", inImage);
+                HandBoxesCommand.putBox(node, "box_undistorted", undistorted);
             } else {
                 System.out.printf(Locale.ROOT, "%-5s palm %.3f presence %.3f image %s undistorted %s%n", side, hand.palmScore(),
                         hand.landmarks().presence(), inImage.map(HandBox::toString).orElse("none"), undistorted.map(HandBox::toString).orElse("none"));
@@ -131,13 +131,5 @@ final class DetectCommand implements Callable<Integer> {
                     step.detectMs(), step.landmarkMs());
         }
         return 0;
-    }
-
-    private static void putBox(ObjectNode node, String field, Optional<HandBox> box) {
-        if (box.isEmpty()) {
-            node.putNull(field);
-            return;
-        }
-        node.putArray(field).add(box.get().x1()).add(box.get().y1()).add(box.get().x2()).add(box.get().y2());
     }
 }

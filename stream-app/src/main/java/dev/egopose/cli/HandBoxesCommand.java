@@ -89,7 +89,8 @@ final class HandBoxesCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void putBox(ObjectNode node, String field, Optional<HandBox> box) {
+    /** {@code field: [x1, y1, x2, y2]}, or {@code null} without a box. */
+    static void putBox(ObjectNode node, String field, Optional<HandBox> box) {
         if (box.isEmpty()) {
             node.putNull(field);
             return;

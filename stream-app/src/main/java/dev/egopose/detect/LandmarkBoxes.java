@@ -4,6 +4,9 @@ import dev.egopose.camera.PinholeCamera;
 import dev.egopose.camera.Ray;
 import dev.egopose.camera.RgbCalibration;
 import dev.egopose.domain.HandBox;
+import dev.egopose.handtrack.HandTrackingBoxes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,8 +16,6 @@ import java.util.Optional;
  * f=150 pinhole image, as for Aria hand tracking.
  */
 public final class LandmarkBoxes {
-    public static final double PAD = 20;
-    private static final double MIN_SIDE = 2;
     private static final double MAX_ANGLE = 1.0;
 
     private LandmarkBoxes() {}
@@ -52,26 +53,10 @@ public final class LandmarkBoxes {
     }
 
     private static Optional<HandBox> box(double[] xy, int width, int height) {
-        double x1 = Double.POSITIVE_INFINITY;
-        double y1 = Double.POSITIVE_INFINITY;
-        double x2 = Double.NEGATIVE_INFINITY;
-        double y2 = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < xy.length; i += 2) {
-            if (!Double.isFinite(xy[i]) || !Double.isFinite(xy[i + 1])) {
-                return Optional.empty();
-            }
-            x1 = Math.min(x1, xy[i]);
-            x2 = Math.max(x2, xy[i]);
-            y1 = Math.min(y1, xy[i + 1]);
-            y2 = Math.max(y2, xy[i + 1]);
+        List<double[]> points = new ArrayList<>(xy.length / 2);
+        for (int i = 0; i + 1 < xy.length; i += 2) {
+            points.add(new double[] {xy[i], xy[i + 1]});
         }
-        x1 = Math.max(0, x1 - PAD);
-        y1 = Math.max(0, y1 - PAD);
-        x2 = Math.min(width - 1, x2 + PAD);
-        y2 = Math.min(height - 1, y2 + PAD);
-        if (x2 - x1 < MIN_SIDE || y2 - y1 < MIN_SIDE) {
-            return Optional.empty();
-        }
-        return Optional.of(new HandBox(x1, y1, x2, y2));
+        return HandTrackingBoxes.box(points, width, height);
     }
 }

@@ -93,8 +93,11 @@ public final class HandTrackingBoxes {
         return box(points, width, height);
     }
 
-    /** Tight box of the points, padded, clipped to the image; empty when too little of it is inside. */
-    private static Optional<HandBox> box(List<double[]> points, int width, int height) {
+    /**
+     * The train/val rule: tight box of the points, padded by {@value #PAD} px, clipped to the image;
+     * empty when a point is not finite or too little of the box is inside.
+     */
+    public static Optional<HandBox> box(List<double[]> points, int width, int height) {
         double x1 = Double.POSITIVE_INFINITY;
         double y1 = Double.POSITIVE_INFINITY;
         double x2 = Double.NEGATIVE_INFINITY;
