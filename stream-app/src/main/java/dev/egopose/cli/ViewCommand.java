@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
             "skeletons, both hands in 3D (wrist-relative, drag to rotate), a latency sparkline, pushed over",
             "Server-Sent Events. Reads topic.poses and topic.frames.dlq (committed records only) and, for the",
             "pictures, topic.frames (file: URIs only under image.uri.roots), from a little before their ends;",
-            "never touches the processor's state. Keeps the newest 300 poses and 8 pictures of at most 32 takes.",
+            "never touches the processor's state. Keeps the newest 300 poses and 64 pictures of at most 16 takes.",
             "Listens on 127.0.0.1 unless --host says otherwise."
         })
 final class ViewCommand implements Callable<Integer> {

@@ -20,7 +20,7 @@ import java.util.Optional;
  * @param emittedAtMs when the processor produced the poses (epoch ms)
  * @param latencyMs   capture to pose (emitted minus capture time)
  * @param modelMs     the frame's time in the batched model call
- * @param picture     the frame number of the picture to draw under it (this frame's, else the newest kept), -1 for none
+ * @param picture     the frame number of the picture to draw under it (this frame's, else the newest kept before it), -1 for none
  * @param hands       the predicted hands
  */
 public record PoseFrame(long frameNumber, long emittedAtMs, double latencyMs, double modelMs, long picture, List<HandView> hands) {

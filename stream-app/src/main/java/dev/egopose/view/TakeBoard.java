@@ -42,8 +42,12 @@ public final class TakeBoard {
         return limits;
     }
 
-    /** One pose update and the take's counts after it, as pushed to a watcher. */
-    public record Update(PoseFrame pose, TakeSummary take) {}
+    /**
+     * One pose and the take's counts after it, as pushed to a page.
+     *
+     * @param replayed whether it is one of the poses sent again to a page that just connected (not live)
+     */
+    public record Update(PoseFrame pose, TakeSummary take, boolean replayed) {}
 
     /** The board's own counts. */
     public record Totals(int takes, long deadLetters, long badRecords) {}
@@ -106,7 +110,7 @@ public final class TakeBoard {
             }
             take = take(uid, poses.getTakeName());
             take.add(frame);
-            update = new Update(frame, take.summary());
+            update = new Update(frame, take.summary(), false);
         }
         Set<Watcher> set = watchers.get(update.take().uid());
         if (set != null) {
@@ -207,12 +211,9 @@ public final class TakeBoard {
             }
         }
 
-        /** This frame's picture if kept, else the newest kept one, else -1. */
+        /** This frame's picture if kept, else the newest kept one before it (never a later frame's), else -1. */
         long pictureFor(long frameNumber) {
-            if (pictures.containsKey(frameNumber)) {
-                return frameNumber;
-            }
-            return pictures.keySet().stream().max(Comparator.naturalOrder()).orElse(-1L);
+            return pictures.keySet().stream().filter(n -> n <= frameNumber).max(Comparator.naturalOrder()).orElse(-1L);
         }
 
         TakeSummary summary() {

@@ -9,7 +9,12 @@ package dev.egopose.view;
  * @param uidMaxChars   longest take uid accepted; longer ones are bad records (names are cut to this)
  */
 public record ViewLimits(int takes, int framesPerTake, int picturesPerTake, int uidMaxChars) {
-    public static final ViewLimits DEFAULTS = new ViewLimits(32, 300, 8, 256);
+    /**
+     * 16 takes, 300 poses (30 s at 10 fps) and 64 pictures each: a take's poses come out up to seconds
+     * after its frames, and a pose can only be drawn on its own picture while that is still kept. About
+     * 40 KB a picture: at most some 40 MB of pictures.
+     */
+    public static final ViewLimits DEFAULTS = new ViewLimits(16, 300, 64, 256);
 
     public ViewLimits {
         if (takes < 1 || framesPerTake < 1 || picturesPerTake < 1 || uidMaxChars < 1) {

@@ -197,7 +197,7 @@ public final class ViewServer implements AutoCloseable {
             Optional<TakeBoard.Snapshot> snapshot = board.snapshot(uid, REPLAYED);
             if (snapshot.isPresent()) {
                 for (PoseFrame frame : snapshot.get().frames()) {
-                    send(out, event(new TakeBoard.Update(frame, snapshot.get().take())));
+                    send(out, event(new TakeBoard.Update(frame, snapshot.get().take(), true)));
                 }
             }
             long lastSent = System.nanoTime();

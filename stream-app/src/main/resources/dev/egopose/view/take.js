@@ -52,7 +52,7 @@
     latest = pose;
     shown++;
     keep(latencies, pose.latencyMs);
-    keep(delays, Date.now() - pose.emittedAtMs);
+    if (!update.replayed) keep(delays, Date.now() - pose.emittedAtMs); // pose out of the processor -> on this page
     const take = update.take;
     text('shown', String(shown));
     text('frame-number', String(pose.frameNumber));

@@ -62,6 +62,9 @@ class ViewBoardTest {
         PoseFrame frame = board.snapshot("a", 1).orElseThrow().frames().get(0);
         HandView hand = frame.hands().get(0);
         assertEquals(7, frame.picture(), "the frame's own picture");
+        board.picture("a", "", 9, new byte[] {1});
+        board.pose(poses("a", "", 8, absolute));
+        assertEquals(7, board.snapshot("a", 1).orElseThrow().frames().get(0).picture(), "never a later frame's picture");
         assertEquals(0, hand.joints()[0], 1e-12);
         assertEquals(-0.04, hand.joints()[3], 1e-12, "thumb base relative to the wrist");
         assertEquals(42, hand.pixels().length);
