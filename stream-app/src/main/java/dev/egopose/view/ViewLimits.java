@@ -11,8 +11,8 @@ package dev.egopose.view;
 public record ViewLimits(int takes, int framesPerTake, int picturesPerTake, int uidMaxChars) {
     /**
      * 16 takes, 300 poses (30 s at 10 fps) and 64 pictures each: a take's poses come out up to seconds
-     * after its frames, and a pose can only be drawn on its own picture while that is still kept. About
-     * 40 KB a picture: at most some 40 MB of pictures.
+     * after its frames, and a pose can only be drawn on its own picture while that is still kept. Some
+     * 25 KB a picture of a synthetic take: about 25 MB of pictures at most.
      */
     public static final ViewLimits DEFAULTS = new ViewLimits(16, 300, 64, 256);
 
