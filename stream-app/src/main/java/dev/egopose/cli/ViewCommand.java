@@ -43,8 +43,8 @@ final class ViewCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Settings settings = settingsOptions.load();
-        StopSignal stop = StopSignal.install();
         try (LiveView view = LiveView.open(settings, host, port)) {
+            StopSignal stop = StopSignal.install();
             System.out.printf("egopose view: http://%s/ (takes on %s at %s); Ctrl-C to stop%n", view.server().address(),
                     settings.posesTopic(), settings.bootstrapServers());
             stop.latch().await();

@@ -51,7 +51,9 @@ public record PoseFrame(long frameNumber, long emittedAtMs, double latencyMs, do
             hands.add(new HandView(hand.getSide().name(), new double[] {box.x1(), box.y1(), box.x2(), box.y2()},
                     wristRelative(xyz), pixels(joints, box)));
         }
-        double latencyMs = poses.getEmittedAtMs() - poses.getCaptureTimeNs() / 1e6;
+        // whole milliseconds first: an epoch time in nanoseconds has no exact double
+        long capture = poses.getCaptureTimeNs();
+        double latencyMs = (poses.getEmittedAtMs() - Math.floorDiv(capture, 1_000_000L)) - Math.floorMod(capture, 1_000_000L) / 1e6;
         double modelMs = Float.isFinite(poses.getModelMs()) ? poses.getModelMs() : 0;
         return new PoseFrame(poses.getFrameNumber(), poses.getEmittedAtMs(), latencyMs, modelMs, picture, List.copyOf(hands));
     }

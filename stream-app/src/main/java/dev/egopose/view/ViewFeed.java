@@ -34,7 +34,6 @@ public final class ViewFeed implements AutoCloseable {
     private final FramePictures pictures;
     private final ViewLimits limits;
     private final Thread thread;
-    private final AtomicLong records = new AtomicLong();
     private final AtomicLong problems = new AtomicLong();
     private volatile boolean closed;
 
@@ -55,17 +54,11 @@ public final class ViewFeed implements AutoCloseable {
         return feed;
     }
 
-    /** Records read so far, good or bad. */
-    public long records() {
-        return records.get();
-    }
-
     private void run() {
         try {
             assign();
             while (!closed) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    records.incrementAndGet();
                     try {
                         accept(record);
                     } catch (RuntimeException e) {

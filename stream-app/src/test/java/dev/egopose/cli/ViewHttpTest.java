@@ -19,6 +19,8 @@ import dev.egopose.schema.Pinhole;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -27,7 +29,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +44,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The view's endpoints over plain HTTP, fed through the embedded broker with records written here
@@ -54,8 +55,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ViewHttpTest {
     static final String TAKE = "take-a";
     static final String HOSTILE = "<script>alert(1)</script>";
-    @TempDir
-    static Path tmp;
     static EmbeddedBroker broker;
     static Topics topics;
     static KafkaProducer<String, byte[]> producer;
@@ -243,6 +242,16 @@ class ViewHttpTest {
             System.out.printf("view: a pose reached the event stream %.0f ms after it was sent%n", ms);
             assertTrue(ms < 5000, "pushed in " + ms + " ms");
         }
+    }
+
+    @Test
+    void theCommandEndsWithOneLineWhenATopicIsMissing() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute("view", "--bootstrap", broker.bootstrapServers(), "--set", "topic.poses=no-such-poses", "--port", "0");
+        assertEquals(1, code, err.toString());
+        assertTrue(err.toString().startsWith("view: ") && err.toString().contains("no-such-poses"), err.toString());
     }
 
     /** The status line's start for a request sent as bytes, for paths java.net.URI will not make. */
