@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The package rules of ARCHITECTURE.md, checked on the main sources' text (no extra dependency):
  * OpenCV stays in camera, crop, detect, render, synth and cli; TFLite in detect; DJL in model.djl and cli; Kafka Streams in
- * topology, ops and cli; Micrometer in ops and the JDK's HTTP server in ops and ingest; domain uses the JDK only; eval uses neither Kafka, DJL nor OpenCV. Imports
+ * topology, ops and cli; Micrometer in ops and the JDK's HTTP server in ops, ingest and view; domain uses the JDK only; eval uses neither Kafka, DJL nor OpenCV. Imports
  * (static ones included) and fully qualified names in code both count; comments and string
  * literals do not.
  */
@@ -91,8 +91,8 @@ class ArchitectureTest {
                 if (startsWithAny(ref, MICROMETER) && !in(local, "ops")) {
                     out.add(new Violation(file, ref, "Micrometer only in ops; this is " + describe(local)));
                 }
-                if (startsWithAny(ref, HTTP_SERVER) && !in(local, "ops", "ingest")) {
-                    out.add(new Violation(file, ref, "the JDK's HTTP server only in ops and ingest; this is " + describe(local)));
+                if (startsWithAny(ref, HTTP_SERVER) && !in(local, "ops", "ingest", "view")) {
+                    out.add(new Violation(file, ref, "the JDK's HTTP server only in ops, ingest and view; this is " + describe(local)));
                 }
                 if (in(local, "domain")) {
                     boolean ownPackage = ref.startsWith(ROOT + ".domain.");

@@ -124,8 +124,35 @@ final class DemoCommand implements Callable<Integer> {
                     + " models from scripts/fetch-mediapipe.sh; --source replay) (default: ${DEFAULT-VALUE}).")
     String boxes;
 
+    @Option(names = "--view", description = "Serve the live view (see egopose view) on 127.0.0.1 while the demo runs and print its address.")
+    boolean view;
+
+    @Option(names = "--view-port", defaultValue = "8480", paramLabel = "PORT", description = "Port of the live view (0 = any free port; default: ${DEFAULT-VALUE}).")
+    int viewPort;
+
+    @Option(names = "--view-linger", defaultValue = "-1", paramLabel = "SECONDS",
+            description = "With --view: how long the view stays open after the demo, showing what it saw (default: until Ctrl-C).")
+    double viewLinger;
+
+    /** With --view, the view the demo opened; after the demo its feed is stopped and it still serves what it saw. */
+    private ViewCommand.LiveView live;
+
     @Override
     public Integer call() throws Exception {
+        try {
+            runDemo();
+            if (live != null) {
+                linger();
+            }
+        } finally {
+            if (live != null) {
+                live.close();
+            }
+        }
+        return 0;
+    }
+
+    private void runDemo() throws Exception {
         if (!boxes.equals("annotation") && !boxes.equals("hand-tracking") && !boxes.equals("detector")) {
             throw new ParameterException(spec.commandLine(), "--boxes must be annotation, hand-tracking or detector, got '" + boxes + "'");
         }
@@ -153,6 +180,9 @@ final class DemoCommand implements Callable<Integer> {
             try (StreamApp app = StreamApp.start(settings, Duration.ofMinutes(2))) {
                 say("model " + app.model().card().modelId() + " on " + app.device() + ", crop mode " + settings.cropMode()
                         .name().toLowerCase());
+                if (view) {
+                    openView(settings, data);
+                }
                 ExecutorService sinkThread = Executors.newSingleThreadExecutor();
                 try {
                     TakeSet takeSet = TakeSet.open(data.annotationTest(), data.distortedImages(), data.split(), data.calibrations());
@@ -161,6 +191,9 @@ final class DemoCommand implements Callable<Integer> {
                     say(String.format("sent %d frames (%s) in %.1f s (%d unreadable, %d refused)", replay.published(), source, replay.seconds(),
                             replay.missingImages(), replay.failedSends()));
                     SinkReport report = sink.get();
+                    if (live != null) {
+                        stopFeed(live, report.frames());
+                    }
                     List<DeadLetter> rejected = deadLetters(settings, topics);
                     fillRunSummary(summary, report, replay, rejected, app.batcherStats(), app.model().card().modelId(), settings);
                     rejected.forEach(letter -> say("  rejected: " + letter.getReason()));
@@ -196,7 +229,33 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("  summary.json      throughput, latency, scores");
         System.out.println("  pictures/         overlays and GT-vs-prediction skeleton plots");
         System.out.println("  data/             the synthetic take (gt_anno, fisheye and undistorted frames, calibration)");
-        return 0;
+    }
+
+    private void openView(Settings settings, SyntheticDataset data) {
+        live = ViewCommand.LiveView.open(settings, "127.0.0.1", viewPort);
+        SyntheticTake take = data.takes().get(0);
+        say("live view of take " + take.name() + " at " + live.server().takeUrl(take.uid()) + " (all takes: http://" + live.server().address() + "/)");
+    }
+
+    /** Once the view has the poses the sink collected (or after 5 s), it stops reading: the broker is about to go. */
+    private static void stopFeed(ViewCommand.LiveView live, long poses) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (live.board().summaries().stream().mapToLong(t -> t.poses()).sum() < poses && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        live.feed().close();
+    }
+
+    private void linger() throws InterruptedException {
+        String address = "http://" + live.server().address() + "/";
+        if (viewLinger < 0) {
+            StopSignal stop = StopSignal.install();
+            say("the live view stays open at " + address + " until Ctrl-C");
+            stop.latch().await();
+        } else {
+            say("the live view stays open at " + address + " for " + viewLinger + " s");
+            Thread.sleep((long) (viewLinger * 1000));
+        }
     }
 
     private static void say(String line) {

@@ -15,20 +15,20 @@ import java.util.List;
  * normalising and following symbolic links, to a regular file under one of the configured roots,
  * of at most the byte limit. No root configured: every URI is refused. Refusals name the URI and
  * the rule, never the file's contents, and a path outside the roots gets the same answer whether
- * or not it exists.
+ * or not it exists. Public for the live view, which reads the same images under the same rules.
  */
-final class ClaimCheck {
+public final class ClaimCheck {
     private final List<Path> roots;
     private final long maxBytes;
 
     /** @param roots real (absolute, symlink-free) folders */
-    ClaimCheck(List<Path> roots, long maxBytes) {
+    public ClaimCheck(List<Path> roots, long maxBytes) {
         this.roots = List.copyOf(roots);
         this.maxBytes = maxBytes;
     }
 
-    /** The file's bytes. @throws RejectedRecord naming {@code where}, the URI and what is wrong */
-    byte[] read(String uri, String where) {
+    /** The file's bytes. @throws RuntimeException (a rejection) naming {@code where}, the URI and what is wrong */
+    public byte[] read(String uri, String where) {
         Path path = parse(uri, where);
         if (roots.isEmpty()) {
             throw new RejectedRecord(where + ": field image.uri: " + uri + " refused: file: URIs are read only from the folders"
