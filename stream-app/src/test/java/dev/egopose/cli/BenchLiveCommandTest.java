@@ -35,5 +35,6 @@ class BenchLiveCommandTest {
             assertTrue(report.has(key), key + " in " + report);
         }
         assertTrue(report.get("latency_ms_p50").asDouble() > 0);
+        assertEquals("20", report.get("commit_interval_ms").asText(), "the live commit interval unless --set says otherwise");
     }
 }
