@@ -7,6 +7,11 @@ into it unchanged; ``rewrite`` then builds a new module from its weights:
   constant averaging matrix built from adaptive pooling's own bins (start floor(i*L/4), end
   ceil((i+1)*L/4)), so overlapping and repeated bins of non-divisible lengths are the same; the
   channel groups are pooled in place ([N, 32, C/32, HW]) instead of after a transpose to tokens.
+- splits: each PatchSplit's nearest x2 upsampling followed by a 3x3 conv becomes one 2x2 conv at the
+  coarse resolution: an output pixel of phase (p, q) (row parity p, column parity q) sees only 2 x 2
+  distinct coarse pixels, so its 3x3 kernel sums into a 2x2 one; the four phases come out of one conv
+  with 4x the output channels and are interleaved. 4 instead of 9 multiply-accumulates per output and
+  input channel, and no upsampled copy of the input.
 - head: ``final_layer`` (1x1 conv to J*D channels) and the first 1x1x1 Conv3d (J -> J per voxel) have
   nothing between them, so they compose into one 1x1 conv. After GELU, GroupNorm(J, J) is per joint
   (statistics over the whole D x H x W volume) and everything after it up to the three marginal sums
@@ -69,6 +74,39 @@ class MatmulPoolAttn(nn.Module):
         return self.proj2(self.norm(patch + self.proj1(embed)))
 
 
+# For output row parity p: which of the 3x3 kernel's rows fall on the 2 coarse rows it sees
+# (p = 0: rows above and at the pixel; p = 1: at and below).
+_PHASE_TAPS = [[[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]], [[1.0, 1.0, 0.0], [0.0, 0.0, 1.0]]]
+
+
+class SubpixelPatchSplit(nn.Module):
+    """PatchSplit with stride 2 (nearest x2, 3x3 conv, optional norm) as a 2x2 conv on the coarse map."""
+
+    def __init__(self, split: potter_model.PatchSplit):
+        super().__init__()
+        kernel = split.proj.weight.double()
+        out_ch, in_ch = kernel.shape[0], kernel.shape[1]
+        taps = torch.tensor(_PHASE_TAPS, dtype=torch.float64)  # [parity, coarse tap, kernel tap]
+        with torch.no_grad():
+            weight = torch.einsum("psk,oikl,qtl->pqoist", taps, kernel, taps).reshape(4 * out_ch, in_ch, 2, 2)
+        # Channel (2p + q) * out_ch + o is phase (p, q) of output channel o; padding 1 gives each phase
+        # its window: rows [p, p + H), columns [q, q + W) of the (H + 1) x (W + 1) result.
+        self.proj = nn.Conv2d(in_ch, 4 * out_ch, 2, padding=1)
+        self.proj.weight = nn.Parameter(weight.float())
+        self.proj.bias = nn.Parameter(split.proj.bias.detach().repeat(4).clone())
+        self.norm = split.norm
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n, _, h, w = x.shape
+        y = self.proj(x)
+        out_ch = y.shape[1] // 4
+        y = y.reshape(n, 2, 2, out_ch, h + 1, w + 1)
+        top = torch.stack((y[:, 0, 0, :, :h, :w], y[:, 0, 1, :, :h, 1:]), -1)
+        bottom = torch.stack((y[:, 1, 0, :, 1:, :w], y[:, 1, 1, :, 1:, 1:]), -1)
+        # [N, C, H, 2, W, 2]: row 2a + p, column 2b + q.
+        return self.norm(torch.stack((top, bottom), 3).reshape(n, out_ch, 2 * h, 2 * w))
+
+
 class FoldedHead(nn.Module):
     """final_layer + pose_layer + marginal sums, with the linear parts composed or moved after the sums."""
 
@@ -126,13 +164,23 @@ class RewrittenPose3D(nn.Module):
 
 
 def rewrite(model: potter_model.PoolAttnHRPose3D, cfg: potter_model.PotterConfig,
-            pools: bool = True, head: bool = True) -> nn.Module:
+            pools: bool = True, splits: bool = True, head: bool = True) -> nn.Module:
     """A new module computing what ``model`` computes (its weights copied, ``model`` untouched)."""
     model = copy.deepcopy(model).eval()
     if pools:
         for block in model.modules():
             if isinstance(block, potter_model.PoolAttnBlock):
                 block.token_mixer = MatmulPoolAttn(block.token_mixer)
+    if splits:
+        stream = model.poolattnformer_pose.stage1
+        stream.patch_emb1 = subpixel(stream.patch_emb1)
+        for seq in (stream.patch_emb2, stream.patch_emb3):
+            for i, split in enumerate(seq):
+                seq[i] = subpixel(split)
     if not head:
         return model
     return RewrittenPose3D(model, FoldedHead(model, cfg.feature_size())).eval()
+
+
+def subpixel(split: potter_model.PatchSplit) -> nn.Module:
+    return SubpixelPatchSplit(split) if split.stride == 2 else split

@@ -56,6 +56,23 @@ class MatmulPoolAttnTest(unittest.TestCase):
             torch.testing.assert_close(actual, expected, rtol=0, atol=1e-5, msg=f"{channels}x{h}x{w}")
 
 
+class SubpixelPatchSplitTest(unittest.TestCase):
+    def test_equals_nearest_upsampling_then_3x3_conv_at_every_border_and_size(self):
+        torch.manual_seed(6)
+        for in_ch, out_ch, h, w, norm in [(128, 64, 28, 28, False), (320, 128, 7, 9, True), (8, 4, 1, 1, False), (16, 8, 2, 5, True)]:
+            split = potter_model.PatchSplit(2, in_ch, out_ch, norm).eval()
+            x = torch.randn(2, in_ch, h, w)
+            with torch.no_grad():
+                expected = split(x)
+                actual = torch.jit.script(potter_rewrite.SubpixelPatchSplit(split))(x)
+            self.assertEqual((2, out_ch, 2 * h, 2 * w), tuple(actual.shape))
+            torch.testing.assert_close(actual, expected, rtol=0, atol=1e-5, msg=f"{in_ch}->{out_ch} at {h}x{w}")
+
+    def test_stride_one_splits_are_left_as_they_are(self):
+        split = potter_model.PatchSplit(1, 8, 4, False)
+        self.assertIs(split, potter_rewrite.subpixel(split))
+
+
 class RewriteTest(unittest.TestCase):
     def assert_same_function(self, cfg, model, rewritten, batch=2):
         x = crops(batch, 9)
@@ -69,7 +86,8 @@ class RewriteTest(unittest.TestCase):
 
     def test_each_rewrite_alone_and_together_on_tiny(self):
         model = random_model(potter_model.TINY, 3)
-        for kw in ({"pools": True, "head": False}, {"pools": False, "head": True}, {}):
+        only = {"pools": False, "splits": False, "head": False}
+        for kw in ({**only, "pools": True}, {**only, "splits": True}, {**only, "head": True}, {}):
             with self.subTest(**kw):
                 self.assert_same_function(potter_model.TINY, model, potter_rewrite.rewrite(model, potter_model.TINY, **kw))
 
