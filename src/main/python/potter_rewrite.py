@@ -23,7 +23,6 @@ The result is TorchScript-compatible and dtype-generic (``.half()`` works; the h
 cancellation run in float32).
 """
 import copy
-from typing import Dict, Tuple
 
 import torch
 import torch.nn.functional as F
