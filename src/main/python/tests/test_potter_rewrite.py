@@ -96,11 +96,11 @@ class RewriteTest(unittest.TestCase):
         self.assert_same_function(potter_model.S12, model, potter_rewrite.rewrite(model, potter_model.S12), batch=1)
 
     def test_head_stays_exact_when_the_volume_mean_is_far_from_zero(self):
-        # The folded head subtracts count * mean from sums of the GELU output: cancellation grows
-        # with the mean; the final layer's bias shifts the whole volume.
+        # The folded head subtracts count * mean from sums of the GELU output and mean^2 from the mean
+        # square: cancellation grows with the mean; the final layer's bias shifts the whole volume.
         model = random_model(potter_model.TINY, 5)
         with torch.no_grad():
-            model.final_layer.bias.add_(4.0)
+            model.final_layer.bias.add_(30.0)
         self.assert_same_function(potter_model.TINY, model, potter_rewrite.rewrite(model, potter_model.TINY))
 
     def test_leaves_the_reference_module_and_its_state_dict_untouched(self):
