@@ -119,8 +119,10 @@ bench_help="$(egopose bench --help 2>&1 || true)"
 if grep -q pipeline <<<"$bench_help"; then
   step "bench pipeline on the GPU (s12, rewritten float32, then float16)"
   pipeline_help="$(egopose bench pipeline --help 2>&1 || true)"
+  # The device through the settings (EGOPOSE_MODEL_DEVICE, --set model.device) or its own --device.
   device_flag=()
-  if grep -q -- "--device" <<<"$pipeline_help"; then device_flag=(--device gpu); fi
+  if grep -q -- "--set" <<<"$pipeline_help"; then device_flag=(--set model.device=gpu)
+  elif grep -q -- "--device" <<<"$pipeline_help"; then device_flag=(--device gpu); fi
   for model in s12 s12-half; do
     EGOPOSE_MODEL_DEVICE=gpu egopose bench pipeline --model "$work/$model" ${device_flag[@]+"${device_flag[@]}"} --json | tee "$work/bench-pipeline-$model.json"
   done
