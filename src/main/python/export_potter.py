@@ -2,12 +2,18 @@
 """Turns a POTTER hand pose checkpoint (or random weights) into TorchScript plus a model card.
 
     /usr/bin/python3 src/main/python/export_potter.py --config {s12|tiny} \
-        (--checkpoint FILE | --random-init --seed N) --out DIR [--fixture [--fixture-batch N]]
+        (--checkpoint FILE | --random-init --seed N) --out DIR [--no-rewrite] [--half] \
+        [--fixture [--fixture-batch N]]
 
 Writes DIR/model.pt (TorchScript, scripted) and DIR/model.json (the model card the Java runtime
 reads: configuration, input spec, joint tables, output convention, checksums). With --fixture also
 DIR/fixture/ (inputs and the outputs PyTorch gives for them, raw little-endian float32) for parity
 tests of other runtimes.
+
+The scripted module is the reference module rewritten for speed (``potter_rewrite``: the same
+function, checked against the reference before saving); --no-rewrite scripts the reference module
+itself. --half stores float16 weights and takes float16 input (for GPUs; CPU libtorch has no fast
+float16 kernels for this model). The fixture always holds the float32 reference module's outputs.
 
 Checkpoint loading is strict: the training checkpoint dict (key "state_dict") or a bare state_dict,
 an optional "module." prefix is stripped, and every missing, unexpected or mis-shaped tensor is
@@ -16,6 +22,7 @@ reported before anything is written.
 import argparse
 import hashlib
 import json
+import copy
 import os
 import sys
 import tempfile
@@ -24,6 +31,7 @@ from typing import Dict, List
 import torch
 
 import potter_model
+import potter_rewrite
 
 CARD_FORMAT = "egopose-model-card/1"
 IMAGE_MEAN = [0.485, 0.456, 0.406]
@@ -139,7 +147,8 @@ def randomise(model: torch.nn.Module, seed: int) -> None:
                     param.normal_(0.0, 0.1)
 
 
-def write_card(path: str, cfg: potter_model.PotterConfig, model: torch.nn.Module, model_sha: str, source: dict) -> None:
+def write_card(path: str, cfg: potter_model.PotterConfig, model: torch.nn.Module, model_sha: str, source: dict,
+               rewritten: bool, dtype: str) -> None:
     card = {
         "format": CARD_FORMAT,
         "name": f"potter-{cfg.name}",
@@ -151,6 +160,7 @@ def write_card(path: str, cfg: potter_model.PotterConfig, model: torch.nn.Module
             "size": cfg.image_size,
             "layout": "NCHW",
             "channels": "RGB",
+            "dtype": dtype,
             "scale": "1/255",
             "mean": IMAGE_MEAN,
             "std": IMAGE_STD,
@@ -167,7 +177,7 @@ def write_card(path: str, cfg: potter_model.PotterConfig, model: torch.nn.Module
         "model_file": "model.pt",
         "model_sha256": model_sha,
         "source": source,
-        "exported_with": {"torch": torch.__version__},
+        "exported_with": {"torch": torch.__version__, "rewritten": rewritten},
     }
     write_atomically(path, (json.dumps(card, indent=2) + "\n").encode("utf-8"))
 
@@ -208,16 +218,21 @@ def write_fixture(folder: str, model: torch.nn.Module, cfg: potter_model.PotterC
     write_atomically(os.path.join(folder, "fixture.json"), (json.dumps(meta, indent=2) + "\n").encode("utf-8"))
 
 
-def export(cfg: potter_model.PotterConfig, model: torch.nn.Module, out_dir: str, source: dict) -> str:
-    """Scripts the model, checks the script against the eager model, writes model.pt and model.json."""
+def export(cfg: potter_model.PotterConfig, model: torch.nn.Module, out_dir: str, source: dict,
+           rewrite: bool = True, half: bool = False) -> str:
+    """Scripts the model (rewritten unless told not to), checks the script against the eager reference
+    model in float32, then writes model.pt (float16 with ``half``) and model.json."""
     os.makedirs(out_dir, exist_ok=True)
     model.eval()
-    scripted = torch.jit.script(model)
+    module = potter_rewrite.rewrite(model, cfg) if rewrite else copy.deepcopy(model)
+    scripted = torch.jit.script(module)
     probe = torch.randn(2, 3, cfg.image_size, cfg.image_size, generator=torch.Generator().manual_seed(1))
     with torch.no_grad():
         diff = (scripted(probe) - model(probe)).abs().max().item()
-    if diff > 1e-5:
-        raise RuntimeError(f"scripted model differs from the eager model by {diff}")
+    if diff > 1e-4:
+        raise RuntimeError(f"scripted model differs from the eager reference model by {diff}")
+    if half:
+        scripted = torch.jit.script(module.half())
     model_path = os.path.join(out_dir, "model.pt")
     fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".tmp-", suffix=".pt")
     os.close(fd)
@@ -228,7 +243,8 @@ def export(cfg: potter_model.PotterConfig, model: torch.nn.Module, out_dir: str,
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
-    write_card(os.path.join(out_dir, "model.json"), cfg, model, sha256_of(model_path), source)
+    write_card(os.path.join(out_dir, "model.json"), cfg, model, sha256_of(model_path), source,
+               rewritten=rewrite, dtype="float16" if half else "float32")
     return model_path
 
 
@@ -242,6 +258,10 @@ def parse_args(argv):
     weights.add_argument("--random-init", action="store_true", help="random weights (for tests and benchmarks)")
     parser.add_argument("--seed", type=int, default=0, help="seed of --random-init and of the fixture inputs")
     parser.add_argument("--out", required=True, help="output folder (model.pt, model.json, fixture/)")
+    parser.add_argument("--no-rewrite", dest="rewrite", action="store_false",
+                        help="script the reference module as it is (default: the faster exact rewrite)")
+    parser.add_argument("--half", action="store_true",
+                        help="float16 weights and input, for GPUs (CPU libtorch runs float16 slowly or not at all)")
     parser.add_argument("--fixture", action="store_true", help="also write a golden input/output set")
     parser.add_argument("--fixture-batch", type=int, default=2, help="crops in the golden set (default 2)")
     return parser.parse_args(argv)
@@ -263,7 +283,7 @@ def main(argv=None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     model.eval()
-    path = export(cfg, model, args.out, source)
+    path = export(cfg, model, args.out, source, rewrite=args.rewrite, half=args.half)
     print(f"wrote {path} and {os.path.join(args.out, 'model.json')}")
     if args.fixture:
         folder = os.path.join(args.out, "fixture")

@@ -179,6 +179,8 @@ class ExportTest(unittest.TestCase):
             self.assertEqual([0.0, 0.0, 0.0], card["joint_std_mm"][0])
             self.assertEqual(export_potter.sha256_of(os.path.join(out, "model.pt")), card["model_sha256"])
             self.assertEqual({"kind": "random-init", "seed": 11}, card["source"])
+            self.assertEqual("float32", card["input"]["dtype"])
+            self.assertTrue(card["exported_with"]["rewritten"])
             with open(os.path.join(out, "fixture", "fixture.json")) as f:
                 meta = json.load(f)
             import numpy as np
@@ -190,6 +192,31 @@ class ExportTest(unittest.TestCase):
             self.assertEqual((2, 21, 3), outputs.shape)
             self.assertLess(np.abs(again - outputs).max(), 1e-5)
             self.assertGreater(np.abs(outputs).max(), 0.01)
+
+    def test_no_rewrite_scripts_the_reference_module_with_the_same_outputs(self):
+        with tempfile.TemporaryDirectory() as out:
+            code = export_potter.main(["--config", "tiny", "--random-init", "--seed", "11", "--out", out,
+                                       "--fixture", "--no-rewrite"])
+            self.assertEqual(0, code)
+            with open(os.path.join(out, "model.json")) as f:
+                self.assertFalse(json.load(f)["exported_with"]["rewritten"])
+            scripted = torch.jit.load(os.path.join(out, "model.pt"))
+            self.assertIn("final_layer", dict(scripted.named_children()))
+            import numpy as np
+            inputs = torch.from_numpy(np.fromfile(os.path.join(out, "fixture", "input.f32"), "<f4").reshape(2, 3, 224, 224))
+            outputs = np.fromfile(os.path.join(out, "fixture", "output.f32"), "<f4").reshape(2, 21, 3)
+            with torch.no_grad():
+                self.assertLess(np.abs(scripted(inputs).numpy() - outputs).max(), 1e-5)
+
+    def test_half_export_stores_float16_and_says_so_in_the_card(self):
+        with tempfile.TemporaryDirectory() as out:
+            code = export_potter.main(["--config", "tiny", "--random-init", "--seed", "11", "--out", out, "--half"])
+            self.assertEqual(0, code)
+            with open(os.path.join(out, "model.json")) as f:
+                card = json.load(f)
+            self.assertEqual("float16", card["input"]["dtype"])
+            scripted = torch.jit.load(os.path.join(out, "model.pt"))
+            self.assertEqual({torch.float16}, {t.dtype for t in scripted.state_dict().values()})
 
     def test_random_init_is_reproducible_and_seed_dependent(self):
         a, b, c = (potter_model.build(potter_model.TINY) for _ in range(3))

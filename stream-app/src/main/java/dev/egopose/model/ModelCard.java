@@ -21,6 +21,8 @@ import java.util.Arrays;
  * @param modelFile     the TorchScript file name, relative to the card
  * @param modelSha256   sha256 of that file
  * @param macsPerCrop   multiply-accumulates of one crop, as counted by the exporter
+ * @param inputDtype    {@code float32}, or {@code float16} for a {@code --half} export (GPU only); cards
+ *                      written before the field existed are float32
  */
 public record ModelCard(
         String name,
@@ -31,9 +33,12 @@ public record ModelCard(
         double[] jointStdMm,
         String modelFile,
         String modelSha256,
-        long macsPerCrop) {
+        long macsPerCrop,
+        String inputDtype) {
 
     public static final String FORMAT = "egopose-model-card/1";
+    public static final String FLOAT32 = "float32";
+    public static final String FLOAT16 = "float16";
 
     /** Reads and validates a card; every error names the file and the field. */
     public static ModelCard read(Path file) {
@@ -64,6 +69,10 @@ public record ModelCard(
                 throw new ModelException("model card " + file + ": input.std must be positive, got " + Arrays.toString(std));
             }
         }
+        String dtype = input.has("dtype") ? in.text("dtype") : FLOAT32;
+        if (!FLOAT32.equals(dtype) && !FLOAT16.equals(dtype)) {
+            throw new ModelException("model card " + file + ": input.dtype must be " + FLOAT32 + " or " + FLOAT16 + ", got '" + dtype + "'");
+        }
         Fields out = new Fields(file, f.object("output"), "output.");
         if (out.positiveInt("joints") != Joints3d.JOINTS) {
             throw new ModelException("model card " + file + ": output.joints must be " + Joints3d.JOINTS);
@@ -77,7 +86,8 @@ public record ModelCard(
                 f.table("joint_std_mm"),
                 f.text("model_file"),
                 f.text("model_sha256"),
-                f.root.path("macs_per_crop").asLong(0));
+                f.root.path("macs_per_crop").asLong(0),
+                dtype);
     }
 
     /** Floats in one crop: 3 x size x size. */
@@ -187,7 +197,8 @@ public record ModelCard(
                 && name.equals(c.name) && inputSize == c.inputSize
                 && Arrays.equals(mean, c.mean) && Arrays.equals(std, c.std)
                 && Arrays.equals(jointMeanMm, c.jointMeanMm) && Arrays.equals(jointStdMm, c.jointStdMm)
-                && modelFile.equals(c.modelFile) && modelSha256.equals(c.modelSha256) && macsPerCrop == c.macsPerCrop;
+                && modelFile.equals(c.modelFile) && modelSha256.equals(c.modelSha256) && macsPerCrop == c.macsPerCrop
+                && inputDtype.equals(c.inputDtype);
     }
 
     @Override
@@ -197,6 +208,6 @@ public record ModelCard(
 
     @Override
     public String toString() {
-        return "ModelCard[" + modelId() + ", input " + inputSize + "x" + inputSize + "]";
+        return "ModelCard[" + modelId() + ", input " + inputSize + "x" + inputSize + " " + inputDtype + "]";
     }
 }

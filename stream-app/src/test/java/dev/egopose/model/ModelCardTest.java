@@ -35,6 +35,21 @@ class ModelCardTest {
         assertEquals("model.pt", card.modelFile());
         assertEquals(64, card.modelSha256().length());
         assertTrue(card.modelId().startsWith("potter-tiny@"));
+        // The bundled card predates input.dtype: float32.
+        assertEquals(ModelCard.FLOAT32, card.inputDtype());
+    }
+
+    @Test
+    void readsTheInputDtypeOfAHalfExport() throws IOException {
+        Path file = edited(card -> ((ObjectNode) card.get("input")).put("dtype", "float16"));
+        assertEquals(ModelCard.FLOAT16, ModelCard.read(file).inputDtype());
+    }
+
+    @Test
+    void refusesAnInputDtypeItCannotFeed() throws IOException {
+        Path file = edited(card -> ((ObjectNode) card.get("input")).put("dtype", "bfloat16"));
+        ModelException e = assertThrows(ModelException.class, () -> ModelCard.read(file));
+        assertTrue(e.getMessage().contains("input.dtype") && e.getMessage().contains("bfloat16"), e.getMessage());
     }
 
     @Test

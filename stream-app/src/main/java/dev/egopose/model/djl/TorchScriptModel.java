@@ -7,6 +7,7 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
@@ -25,6 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A POTTER TorchScript export run by DJL's PyTorch engine.
@@ -41,11 +44,13 @@ public final class TorchScriptModel implements HandPoseModel {
     private final List<Predictor<NDList, NDList>> allPredictors;
     private final int[] batchSizes;
     private final Device device;
+    private final DataType inputType;
 
     private TorchScriptModel(ModelCard card, ZooModel<NDList, NDList> model, ModelOptions options, Device device) {
         this.card = card;
         this.model = model;
         this.device = device;
+        this.inputType = ModelCard.FLOAT16.equals(card.inputDtype()) ? DataType.FLOAT16 : DataType.FLOAT32;
         this.batchSizes = options.batchSizes();
         this.predictors = new ArrayBlockingQueue<>(options.predictors());
         this.allPredictors = new ArrayList<>();
@@ -114,21 +119,28 @@ public final class TorchScriptModel implements HandPoseModel {
         return dot > 0 ? file.substring(0, dot) : file;
     }
 
+    private static final Pattern DEVICE = Pattern.compile("cpu|gpu(?::(\\d{1,4}))?");
+
+    /** {@code cpu}, {@code gpu} (the first GPU) or {@code gpu:N}; a GPU must be one the PyTorch engine sees. */
     private static Device resolveDevice(String name) {
-        Device device;
-        try {
-            device = Device.fromName(name);
-        } catch (RuntimeException e) {
-            throw new ModelException("unknown device '" + name + "' (use cpu, gpu or gpu:N)", e);
+        Matcher matcher = DEVICE.matcher(name);
+        if (!matcher.matches()) {
+            throw new ModelException("unknown device '" + name + "' (use cpu, gpu or gpu:N)");
         }
-        if (device.isGpu()) {
-            int gpus = Engine.getEngine("PyTorch").getGpuCount();
-            if (device.getDeviceId() >= gpus) {
-                throw new ModelException("device " + name + " asked for, but the PyTorch engine sees " + gpus
-                        + " GPUs (a CUDA libtorch is needed: set PYTORCH_LIBRARY_PATH, PYTORCH_VERSION and PYTORCH_FLAVOR)");
-            }
+        if ("cpu".equals(name)) {
+            return Device.cpu();
         }
-        return device;
+        int id = matcher.group(1) == null ? 0 : Integer.parseInt(matcher.group(1));
+        Engine engine = Engine.getEngine("PyTorch");
+        int gpus = engine.getGpuCount();
+        if (id >= gpus) {
+            throw new ModelException("device " + name + " asked for, but the PyTorch engine (libtorch " + engine.getVersion() + ") sees "
+                    + gpus + " GPUs. A libtorch 2.7.1 built for CUDA 12.8 is needed: PYTORCH_LIBRARY_PATH=<torch 2.7.1+cu128 wheel>/torch/lib "
+                    + "PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128 (now: PYTORCH_LIBRARY_PATH=" + System.getenv("PYTORCH_LIBRARY_PATH")
+                    + ", PYTORCH_VERSION=" + System.getenv("PYTORCH_VERSION") + ", PYTORCH_FLAVOR=" + System.getenv("PYTORCH_FLAVOR")
+                    + "), and an NVIDIA driver for CUDA 12.8 (R570 or later)");
+        }
+        return Device.gpu(id);
     }
 
     /** Runs every batch size once and checks the output shape against the card. */
@@ -139,7 +151,7 @@ public final class TorchScriptModel implements HandPoseModel {
                 out = forwardPadded(new float[size * card.cropFloats()], size);
             } catch (RuntimeException e) {
                 throw new ModelException("model " + card.modelId() + " does not accept the card's input [" + size + ", 3, "
-                        + card.inputSize() + ", " + card.inputSize() + "]: " + e.getMessage(), e);
+                        + card.inputSize() + ", " + card.inputSize() + "] " + card.inputDtype() + " on " + device + ": " + e.getMessage(), e);
             }
             if (out.length != size * Joints3d.JOINTS * 3) {
                 throw new ModelException("model " + card.modelId() + " returned " + out.length + " values for a batch of " + size
@@ -211,8 +223,11 @@ public final class TorchScriptModel implements HandPoseModel {
         Predictor<NDList, NDList> predictor = borrow();
         try (NDManager manager = model.getNDManager().newSubManager(device)) {
             NDArray x = manager.create(input, new Shape(batch, 3, card.inputSize(), card.inputSize()));
-            NDList out = predictor.predict(new NDList(x));
-            return out.singletonOrThrow().toFloatArray();
+            if (inputType != DataType.FLOAT32) {
+                x = x.toType(inputType, false);
+            }
+            NDArray out = predictor.predict(new NDList(x)).singletonOrThrow();
+            return (out.getDataType() == DataType.FLOAT32 ? out : out.toType(DataType.FLOAT32, false)).toFloatArray();
         } catch (TranslateException e) {
             throw new ModelException("forward pass of " + card.modelId() + " failed: " + e.getMessage(), e);
         } finally {

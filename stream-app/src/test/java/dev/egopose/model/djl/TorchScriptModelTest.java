@@ -149,12 +149,29 @@ class TorchScriptModelTest {
     }
 
     @Test
+    void feedsTheCardsInputDtype() throws IOException {
+        // A float32 model whose card says float16 gets float16 crops, which its float32 weights refuse.
+        Path dir = copyWithCard(card -> ((ObjectNode) card.get("input")).put("dtype", "float16"));
+        ModelException e = assertThrows(ModelException.class,
+                () -> TorchScriptModel.load(dir, ModelOptions.defaults().withBatchSizes(1)));
+        assertTrue(e.getMessage().contains("[1, 3, 224, 224] float16 on cpu()"), e.getMessage());
+    }
+
+    @Test
+    void refusesADeviceItDoesNotKnow() {
+        ModelException e = assertThrows(ModelException.class,
+                () -> TorchScriptModel.load(bundled, ModelOptions.defaults().withDevice("tpu:0")));
+        assertTrue(e.getMessage().contains("unknown device 'tpu:0'"), e.getMessage());
+    }
+
+    @Test
     void refusesAGpuThatIsNotThere() {
         org.junit.jupiter.api.Assumptions.assumeTrue(
                 ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount() == 0, "a GPU is present");
         ModelException e = assertThrows(ModelException.class,
                 () -> TorchScriptModel.load(bundled, ModelOptions.defaults().withDevice("gpu:0")));
         assertTrue(e.getMessage().contains("gpu:0"), e.getMessage());
+        assertTrue(e.getMessage().contains("PYTORCH_FLAVOR=cu128"), e.getMessage());
     }
 
     private Path copyWithCard(java.util.function.Consumer<ObjectNode> edit) throws IOException {
