@@ -7,7 +7,7 @@ import dev.egopose.camera.FrameOrientation;
 import dev.egopose.camera.RgbCalibration;
 import dev.egopose.detect.DetectorBoxes;
 import dev.egopose.detect.HandDetector;
-import dev.egopose.detect.HandRect;
+import dev.egopose.detect.HandTrack;
 import dev.egopose.detect.HandTracker;
 import dev.egopose.detect.MediaPipeModels;
 import dev.egopose.domain.HandBox;
@@ -135,7 +135,7 @@ final class BenchDetectorCommand implements Callable<Integer> {
     private static Tally run(DetectorBoxes boxes, SyntheticDataset dataset, boolean fisheye, RgbCalibration calibration) {
         Tally tally = new Tally();
         for (SyntheticTake take : dataset.takes()) {
-            List<HandRect> previous = List.of();
+            List<HandTrack> previous = List.of();
             for (int frame : take.frameNumbers()) {
                 Path image = fisheye ? dataset.distortedImage(take, frame) : dataset.undistortedImage(take, frame);
                 Mat bgr = Imgcodecs.imread(image.toString());
@@ -152,7 +152,7 @@ final class BenchDetectorCommand implements Callable<Integer> {
                     tally.detections++;
                     tally.detectMs.add(found.step().detectMs());
                 }
-                previous = found.step().nextRects();
+                previous = found.step().nextTracks();
                 FrameAnnotation truth = dataset.groundTruth().frame(take.uid(), frame).orElseThrow();
                 for (HandSide side : HandSide.values()) {
                     Optional<HandBox> expected = truth.hand(side).box();
