@@ -20,8 +20,7 @@ import org.opencv.core.Mat;
  * chance), so it decides only what nothing else does. A tracked hand keeps its track's side; a new
  * hand near where a lost hand of a free side was takes that side; a new hand next to a tracked one
  * takes the other side; two new hands are told apart by their handedness (the more right-handed is
- * the right hand); a new hand alone goes by the half of the image it is in (in an egocentric view the
- * wearer's left hand is on the left).
+ * the right hand); a new hand alone goes by its own.
  */
 public final class HandTracker {
     static final double SAME_HAND_IOU = 0.5;
@@ -69,7 +68,7 @@ public final class HandTracker {
                     add(fresh, new DetectedHand(found.side(), palm.score(), rect, found), maxHands - hands.size());
                 }
             }
-            hands.addAll(sided(fresh, hands, previous, upright.cols()));
+            hands.addAll(sided(fresh, hands, previous));
             landmarkMs += (System.nanoTime() - t) / 1e6;
         }
         return new TrackStep(hands, tracks(hands, previous), detected, detectMs, landmarkMs);
@@ -95,8 +94,8 @@ public final class HandTracker {
         }
     }
 
-    /** New hands with their sides, none taken by a tracked hand (see the class comment); {@code width} the upright image's. */
-    static List<DetectedHand> sided(List<DetectedHand> fresh, List<DetectedHand> tracked, List<HandTrack> previous, int width) {
+    /** New hands with their sides, none taken by a tracked hand (see the class comment). */
+    static List<DetectedHand> sided(List<DetectedHand> fresh, List<DetectedHand> tracked, List<HandTrack> previous) {
         Set<HandSide> free = EnumSet.allOf(HandSide.class);
         tracked.forEach(h -> free.remove(h.side()));
         DetectedHand[] out = new DetectedHand[fresh.size()];
@@ -122,8 +121,7 @@ public final class HandTracker {
             out[open.get(1)] = fresh.get(open.get(1)).withSide(HandSide.RIGHT);
         } else {
             for (int i : open) {
-                HandSide side = free.size() == 1 ? free.iterator().next()
-                        : fresh.get(i).rect().cx() < width / 2.0 ? HandSide.LEFT : HandSide.RIGHT;
+                HandSide side = free.size() == 1 ? free.iterator().next() : fresh.get(i).side();
                 out[i] = fresh.get(i).withSide(side);
                 free.remove(side);
             }
