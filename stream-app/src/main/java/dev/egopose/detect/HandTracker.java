@@ -11,7 +11,7 @@ import org.opencv.core.Mat;
 
 /**
  * MediaPipe Hands' tracking loop for one frame, without state of its own: the landmark model looks
- * in the rects the previous frame's landmarks gave; a hand whose presence falls below 0.5 is lost;
+ * in the rects the previous frame's landmarks gave; a hand whose presence falls below {@link Landmarks#MIN_PRESENCE} is lost;
  * when fewer hands than wanted remain, the palm detector runs on the whole frame and each new palm
  * (its rect overlapping no tracked hand's by more than 0.5 IoU) gets a landmark pass. Two hands
  * whose rects overlap that much are one.
