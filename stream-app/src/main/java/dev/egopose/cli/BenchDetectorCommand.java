@@ -7,7 +7,7 @@ import dev.egopose.camera.FrameOrientation;
 import dev.egopose.camera.RgbCalibration;
 import dev.egopose.detect.DetectorBoxes;
 import dev.egopose.detect.HandDetector;
-import dev.egopose.detect.HandRect;
+import dev.egopose.detect.HandTrack;
 import dev.egopose.detect.HandTracker;
 import dev.egopose.detect.MediaPipeModels;
 import dev.egopose.domain.HandBox;
@@ -19,6 +19,7 @@ import dev.egopose.synth.SyntheticTakes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +41,8 @@ import picocli.CommandLine.Spec;
             "Run palm detection and landmark tracking over generated synthetic takes, frame by frame as the processor",
             "does, on the undistorted 512x512 images and on the 1408x1408 fisheye frames (boxes through the calibration),",
             "and compare the boxes with the ground truth: recall (a true hand with a box of its side at IoU >= 0.5),",
-            "recall ignoring sides, mean IoU of the recalled hands, and per frame the detection and landmark milliseconds."
+            "recall ignoring sides, mean IoU of the recalled hands, boxes matching no true hand (false_boxes), and per frame",
+            "the detection and landmark milliseconds."
         })
 final class BenchDetectorCommand implements Callable<Integer> {
     static final double MATCH_IOU = 0.5;
@@ -71,6 +73,8 @@ final class BenchDetectorCommand implements Callable<Integer> {
         int truths;
         int recalled;
         int recalledAnySide;
+        int boxes;
+        int falseBoxes;
         double iouSum;
         int frames;
         int detections;
@@ -84,6 +88,8 @@ final class BenchDetectorCommand implements Callable<Integer> {
             n.put("recall", truths == 0 ? 0 : (double) recalled / truths);
             n.put("recall_any_side", truths == 0 ? 0 : (double) recalledAnySide / truths);
             n.put("mean_iou", recalled == 0 ? 0 : iouSum / recalled);
+            n.put("boxes", boxes);
+            n.put("false_boxes", falseBoxes);
             n.put("frames_with_detection", detections);
             n.put("detection_ms_p50", percentile(detectMs, 0.5));
             n.put("frame_ms_p50", percentile(frameMs, 0.5));
@@ -122,9 +128,9 @@ final class BenchDetectorCommand implements Callable<Integer> {
         } else {
             for (String kind : List.of("undistorted", "fisheye")) {
                 var n = result.get(kind);
-                System.out.printf(Locale.ROOT, "%-11s recall %.3f (any side %.3f), mean IoU %.3f over %d hands; detection ran on %d of %d"
+                System.out.printf(Locale.ROOT, "%-11s recall %.3f (any side %.3f), mean IoU %.3f over %d hands, %d false boxes; detection ran on %d of %d"
                                 + " frames, %.0f ms p50; frame %.0f ms p50, %.0f ms p90%n", kind, n.get("recall").asDouble(),
-                        n.get("recall_any_side").asDouble(), n.get("mean_iou").asDouble(), n.get("true_hands").asInt(),
+                        n.get("recall_any_side").asDouble(), n.get("mean_iou").asDouble(), n.get("true_hands").asInt(), n.get("false_boxes").asInt(),
                         n.get("frames_with_detection").asInt(), n.get("frames").asInt(), n.get("detection_ms_p50").asDouble(),
                         n.get("frame_ms_p50").asDouble(), n.get("frame_ms_p90").asDouble());
             }
@@ -135,7 +141,7 @@ final class BenchDetectorCommand implements Callable<Integer> {
     private static Tally run(DetectorBoxes boxes, SyntheticDataset dataset, boolean fisheye, RgbCalibration calibration) {
         Tally tally = new Tally();
         for (SyntheticTake take : dataset.takes()) {
-            List<HandRect> previous = List.of();
+            List<HandTrack> previous = List.of();
             for (int frame : take.frameNumbers()) {
                 Path image = fisheye ? dataset.distortedImage(take, frame) : dataset.undistortedImage(take, frame);
                 Mat bgr = Imgcodecs.imread(image.toString());
@@ -152,8 +158,14 @@ final class BenchDetectorCommand implements Callable<Integer> {
                     tally.detections++;
                     tally.detectMs.add(found.step().detectMs());
                 }
-                previous = found.step().nextRects();
+                previous = found.step().nextTracks();
                 FrameAnnotation truth = dataset.groundTruth().frame(take.uid(), frame).orElseThrow();
+                for (HandBox box : found.boxes().values()) {
+                    tally.boxes++;
+                    if (Arrays.stream(HandSide.values()).noneMatch(side -> truth.hand(side).box().filter(t -> iou(box, t) >= MATCH_IOU).isPresent())) {
+                        tally.falseBoxes++;
+                    }
+                }
                 for (HandSide side : HandSide.values()) {
                     Optional<HandBox> expected = truth.hand(side).box();
                     if (expected.isEmpty()) {

@@ -5,7 +5,7 @@ import dev.egopose.domain.HandSide;
 /**
  * A hand found in one frame.
  *
- * @param side      left or right, from the landmark model (two hands never share a side)
+ * @param side      left or right: the track's, or for a new hand as {@link HandTracker} decides (two hands never share a side)
  * @param palmScore the palm detector's score when the hand was detected in this frame; NaN when it was tracked
  * @param rect      the rect the landmark model looked in
  * @param landmarks what it found there

@@ -27,7 +27,7 @@ public final class DetectorBoxes {
 
     /**
      * @param boxes the box per hand side; a hand outside the undistorted image has none
-     * @param step  the tracking step (its {@link TrackStep#nextRects()} are the next frame's {@code previous})
+     * @param step  the tracking step (its {@link TrackStep#nextTracks()} are the next frame's {@code previous})
      */
     public record Result(Map<HandSide, HandBox> boxes, TrackStep step) {
         public Result {
@@ -43,7 +43,7 @@ public final class DetectorBoxes {
      * @throws dev.egopose.crop.ImageDecodeException when the bytes are no image
      * @throws dev.egopose.camera.CalibrationException when the calibration does not fit the frame
      */
-    public Result find(byte[] encoded, FrameOrientation orientation, Optional<RgbCalibration> calibration, List<HandRect> previous) {
+    public Result find(byte[] encoded, FrameOrientation orientation, Optional<RgbCalibration> calibration, List<HandTrack> previous) {
         Mat bgr = decoder.decodeBgr(encoded, 1);
         try {
             boolean sensor = orientation == FrameOrientation.SENSOR;
@@ -59,9 +59,9 @@ public final class DetectorBoxes {
      * @param bgr         the decoded frame as stored (BGR); not changed
      * @param calibration the fisheye calibration fitted to the frame's sensor-orientation size; empty for
      *                    a frame that is already the benchmark's undistorted image
-     * @param previous    the rects the previous frame's step gave
+     * @param previous    the tracks the previous frame's step gave
      */
-    public Result find(Mat bgr, FrameOrientation orientation, Optional<RgbCalibration> calibration, List<HandRect> previous) {
+    public Result find(Mat bgr, FrameOrientation orientation, Optional<RgbCalibration> calibration, List<HandTrack> previous) {
         Upright upright = new Upright(orientation, bgr.cols(), bgr.rows());
         Mat view = upright.image(bgr);
         TrackStep step;

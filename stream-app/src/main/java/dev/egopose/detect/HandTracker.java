@@ -3,16 +3,24 @@ package dev.egopose.detect;
 import dev.egopose.domain.HandSide;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.opencv.core.Mat;
 
 /**
  * MediaPipe Hands' tracking loop for one frame, without state of its own: the landmark model looks
- * in the rects the previous frame's landmarks gave; a hand whose presence falls below 0.5 is lost;
+ * in the rects the previous frame's landmarks gave; a hand whose presence falls below {@link Landmarks#MIN_PRESENCE} is lost;
  * when fewer hands than wanted remain, the palm detector runs on the whole frame and each new palm
  * (its rect overlapping no tracked hand's by more than 0.5 IoU) gets a landmark pass. Two hands
- * whose rects overlap that much are one; two of one side are told apart by the model's handedness
- * (the more certain keeps the side, the other takes the other).
+ * whose rects overlap that much are one.
+ *
+ * <p>Sides: the landmark model's handedness is unsure (on our synthetic hands little better than
+ * chance), so it decides only what nothing else does. A tracked hand keeps its track's side; a new
+ * hand near where a lost hand of a free side was takes that side; a new hand next to a tracked one
+ * takes the other side; two new hands are told apart by their handedness (the more right-handed is
+ * the right hand); a new hand alone goes by its own.
  */
 public final class HandTracker {
     static final double SAME_HAND_IOU = 0.5;
@@ -29,14 +37,16 @@ public final class HandTracker {
         this.maxHands = maxHands;
     }
 
-    /** One frame: {@code upright} an upright RGB image, {@code previous} the rects from the last frame's step. */
-    public TrackStep step(Mat upright, List<HandRect> previous) {
+    /** One frame: {@code upright} an upright RGB image, {@code previous} the tracks from the last frame's step. */
+    public TrackStep step(Mat upright, List<HandTrack> previous) {
         long start = System.nanoTime();
         List<DetectedHand> hands = new ArrayList<>();
-        for (HandRect rect : previous) {
-            Landmarks found = detector.landmarks(upright, rect);
-            if (found.presence() >= Landmarks.MIN_PRESENCE) {
-                add(hands, new DetectedHand(found.side(), Double.NaN, rect, found));
+        for (HandTrack track : previous) {
+            if (track.seen()) {
+                Landmarks found = detector.landmarks(upright, track.rect());
+                if (found.presence() >= Landmarks.MIN_PRESENCE) {
+                    add(hands, new DetectedHand(track.side(), Double.NaN, track.rect(), found), maxHands);
+                }
             }
         }
         double landmarkMs = (System.nanoTime() - start) / 1e6;
@@ -47,23 +57,29 @@ public final class HandTracker {
             List<PalmDetection> palms = detector.palms(upright);
             detectMs = (System.nanoTime() - t) / 1e6;
             t = System.nanoTime();
+            List<DetectedHand> fresh = new ArrayList<>();
             for (PalmDetection palm : palms.subList(0, Math.min(maxHands, palms.size()))) {
                 HandRect rect = HandRect.fromPalm(palm);
                 if (hands.stream().anyMatch(h -> h.rect().boundsIou(rect) > SAME_HAND_IOU)) {
                     continue;
                 }
                 Landmarks found = detector.landmarks(upright, rect);
-                if (found.presence() >= Landmarks.MIN_PRESENCE) {
-                    add(hands, new DetectedHand(found.side(), palm.score(), rect, found));
+                if (found.presence() >= Landmarks.MIN_PRESENCE && !overlapsAny(hands, found)) {
+                    add(fresh, new DetectedHand(found.side(), palm.score(), rect, found), maxHands - hands.size());
                 }
             }
+            hands.addAll(sided(fresh, hands, previous));
             landmarkMs += (System.nanoTime() - t) / 1e6;
         }
-        return new TrackStep(sided(hands), detected, detectMs, landmarkMs);
+        return new TrackStep(hands, tracks(hands, previous), detected, detectMs, landmarkMs);
     }
 
-    /** Adds a hand unless it is one already there (the more present of the two stays). */
-    private void add(List<DetectedHand> hands, DetectedHand hand) {
+    private static boolean overlapsAny(List<DetectedHand> hands, Landmarks found) {
+        return hands.stream().anyMatch(h -> h.landmarks().nextRect().boundsIou(found.nextRect()) > SAME_HAND_IOU);
+    }
+
+    /** Adds a hand unless it is one already there (the more present of the two stays) or {@code max} are there. */
+    private static void add(List<DetectedHand> hands, DetectedHand hand, int max) {
         for (int i = 0; i < hands.size(); i++) {
             DetectedHand other = hands.get(i);
             if (other.landmarks().nextRect().boundsIou(hand.landmarks().nextRect()) > SAME_HAND_IOU) {
@@ -73,17 +89,60 @@ public final class HandTracker {
                 return;
             }
         }
-        if (hands.size() < maxHands) {
+        if (hands.size() < max) {
             hands.add(hand);
         }
     }
 
-    private static List<DetectedHand> sided(List<DetectedHand> hands) {
-        if (hands.size() < 2 || hands.get(0).side() != hands.get(1).side()) {
-            return hands;
+    /** New hands with their sides, none taken by a tracked hand (see the class comment). */
+    static List<DetectedHand> sided(List<DetectedHand> fresh, List<DetectedHand> tracked, List<HandTrack> previous) {
+        Set<HandSide> free = EnumSet.allOf(HandSide.class);
+        tracked.forEach(h -> free.remove(h.side()));
+        DetectedHand[] out = new DetectedHand[fresh.size()];
+        for (int i = 0; i < fresh.size(); i++) {
+            DetectedHand hand = fresh.get(i);
+            Optional<HandSide> remembered = previous.stream().filter(t -> free.contains(t.side()) && t.near(hand.rect()))
+                    .min(Comparator.comparingDouble(t -> Math.hypot(t.rect().cx() - hand.rect().cx(), t.rect().cy() - hand.rect().cy())))
+                    .map(HandTrack::side);
+            if (remembered.isPresent()) {
+                out[i] = hand.withSide(remembered.get());
+                free.remove(remembered.get());
+            }
         }
-        List<DetectedHand> byRightness = new ArrayList<>(hands);
-        byRightness.sort(Comparator.comparingDouble(h -> h.landmarks().rightness()));
-        return List.of(byRightness.get(0).withSide(HandSide.LEFT), byRightness.get(1).withSide(HandSide.RIGHT));
+        List<Integer> open = new ArrayList<>();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] == null) {
+                open.add(i);
+            }
+        }
+        if (open.size() == 2 && free.size() == 2) {
+            open.sort(Comparator.comparingDouble(i -> fresh.get(i).landmarks().rightness()));
+            out[open.get(0)] = fresh.get(open.get(0)).withSide(HandSide.LEFT);
+            out[open.get(1)] = fresh.get(open.get(1)).withSide(HandSide.RIGHT);
+        } else {
+            for (int i : open) {
+                HandSide side = free.size() == 1 ? free.iterator().next() : fresh.get(i).side();
+                out[i] = fresh.get(i).withSide(side);
+                free.remove(side);
+            }
+        }
+        return List.of(out);
+    }
+
+    /** The next frame's tracks: the hands found, then lost hands of the other sides still remembered. */
+    private static List<HandTrack> tracks(List<DetectedHand> hands, List<HandTrack> previous) {
+        List<HandTrack> next = new ArrayList<>();
+        Set<HandSide> sides = EnumSet.noneOf(HandSide.class);
+        for (DetectedHand hand : hands) {
+            next.add(new HandTrack(hand.side(), hand.landmarks().nextRect(), 0));
+            sides.add(hand.side());
+        }
+        for (HandTrack track : previous) {
+            if (!sides.contains(track.side()) && track.missed() < HandTrack.MAX_MISSED) {
+                next.add(new HandTrack(track.side(), track.rect(), track.missed() + 1));
+                sides.add(track.side());
+            }
+        }
+        return next;
     }
 }

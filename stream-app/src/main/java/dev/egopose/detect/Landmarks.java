@@ -6,12 +6,17 @@ import dev.egopose.domain.HandSide;
  * One pass of the landmark model over a hand rect.
  *
  * @param xy        21 landmarks {@code x0, y0, ...} in upright image pixels (MediaPipe's order: 0 wrist, 9 middle-finger base)
- * @param presence  probability that a hand is in the rect
+ * @param presence  probability that a hand is in the rect; the hand counts from {@link #MIN_PRESENCE}
  * @param rightness probability that it is a right hand (the model's "Left" label: MediaPipe names hands as
  *                  seen in a mirrored selfie image, and an egocentric frame is not mirrored)
  */
 public record Landmarks(double[] xy, double presence, double rightness) {
-    public static final double MIN_PRESENCE = 0.5;
+    /**
+     * Lower than MediaPipe's default 0.5 (its min tracking confidence): the palm detector finds both of our
+     * synthetic hands on the fisheye frames, but the landmark model gives the right one 0.1-0.45; real hands
+     * score about 0.87 and background about 0.001 (REFERENCE section 8).
+     */
+    public static final double MIN_PRESENCE = 0.3;
 
     public HandSide side() {
         return rightness >= 0.5 ? HandSide.RIGHT : HandSide.LEFT;

@@ -8,7 +8,7 @@ import dev.egopose.camera.RgbCalibration;
 import dev.egopose.camera.RigidTransform;
 import dev.egopose.crop.ImageDecodeException;
 import dev.egopose.detect.DetectorBoxes;
-import dev.egopose.detect.HandRects;
+import dev.egopose.detect.HandTracks;
 import dev.egopose.domain.HandBox;
 import dev.egopose.domain.HandSide;
 import dev.egopose.handtrack.HandTrackingBoxes;
@@ -113,13 +113,13 @@ final class BoxesProcessor implements Processor<String, Object, String, Object> 
                 : Optional.empty();
         DetectorBoxes.Result result;
         try {
-            result = detector.find(job.image(), orientation, calibration, HandRects.decode(tracks.get(job.takeUid())));
+            result = detector.find(job.image(), orientation, calibration, HandTracks.decode(tracks.get(job.takeUid())));
         } catch (ImageDecodeException e) {
             throw new RejectedRecord(job.describe() + ": field image: " + e.getMessage(), e);
         } catch (CalibrationException e) {
             throw new RejectedRecord(job.describe() + ": field camera: " + e.getMessage(), e);
         }
-        tracks.put(job.takeUid(), HandRects.encode(result.step().nextRects()));
+        tracks.put(job.takeUid(), HandTracks.encode(result.step().nextTracks()));
         List<dev.egopose.schema.HandBox> hands = new ArrayList<>();
         result.boxes().forEach((side, box) -> hands.add(AvroMapping.toAvro(side, box)));
         return hands;

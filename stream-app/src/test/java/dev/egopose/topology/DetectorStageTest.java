@@ -11,7 +11,8 @@ import dev.egopose.camera.UndistortionMapCache;
 import dev.egopose.crop.HandCropper;
 import dev.egopose.detect.DetectorBoxes;
 import dev.egopose.detect.HandDetector;
-import dev.egopose.detect.HandRects;
+import dev.egopose.detect.HandTrack;
+import dev.egopose.detect.HandTracks;
 import dev.egopose.detect.HandTracker;
 import dev.egopose.detect.MediaPipeModels;
 import dev.egopose.domain.CropMode;
@@ -121,7 +122,9 @@ class DetectorStageTest {
                 assertTrue(iou(expected, got) > 0.5, hand.getSide() + " box " + got + " vs truth " + expected);
             }
             KeyValueStore<String, byte[]> store = driver.getKeyValueStore(BoxesProcessor.TRACKS_STORE);
-            assertEquals(2, HandRects.decode(store.get(TAKE)).size(), "the take's two tracked hands are in the store");
+            List<HandTrack> stored = HandTracks.decode(store.get(TAKE));
+            assertEquals(2, stored.size(), "the take's two tracked hands are in the store: " + stored);
+            assertTrue(stored.stream().allMatch(t -> t.missed() == 0) && stored.get(0).side() != stored.get(1).side(), "one track per side: " + stored);
 
             HandBox given = new HandBox(10, 20, 110, 140);
             frames.pipeInput(TAKE.getBytes(StandardCharsets.UTF_8), TOPICS.frames().serializeValue(
