@@ -114,7 +114,7 @@ final class BenchLiveCommand implements Callable<Integer> {
             settingsOptions.overrides.putIfAbsent("num.stream.threads", Integer.toString(Math.min(headsets, 4)));
             Settings settings = settingsOptions.load();
             Topics topics = Topics.named(settings.framesTopic(), settings.posesTopic(), settings.dlqTopic());
-            broker.createTopics(Math.max(2, headsets), topics.names());
+            broker.createTopics(partitions(), topics.names());
             try (StreamApp app = StreamApp.start(settings, Duration.ofMinutes(2));
                  Producer<String, Frame> producer = ReplayCommand.producer(settings, topics);
                  IngestServer ingest = IngestCommand.start(settings, producer, topics, "127.0.0.1", 0, Duration.ofSeconds(10))) {
@@ -143,7 +143,7 @@ final class BenchLiveCommand implements Callable<Integer> {
         long end = start + (long) (seconds * 1e9);
         List<Future<?>> posters = new ArrayList<>();
         for (int h = 0; h < headsets; h++) {
-            String takeUid = "headset-" + h;
+            String takeUid = headsetKey(h);
             posters.add(threads.submit(() -> {
                 for (int n = 0; pacing.dueNanos(n) < end; n++) {
                     pacing.awaitFrame(n);
@@ -180,6 +180,25 @@ final class BenchLiveCommand implements Callable<Integer> {
             stages = received.stream().map(r -> Arrays.copyOfRange(r, 2, 7)).toList();
         }
         return new Result(posted.get(), refused.get(), latencies.length, postedSeconds, latencies, growing, first, last, stages);
+    }
+
+    /** One partition per headset (at least two), so that the stream threads share the headsets evenly. */
+    private int partitions() {
+        return Math.max(2, headsets);
+    }
+
+    /**
+     * Headset h's take uid (the record key): {@code headset-h}, with a suffix where needed so that it
+     * lands in partition h, as Kafka's default partitioner places it; otherwise two headsets could
+     * share a partition, and so one stream thread, while another thread idles.
+     */
+    private String headsetKey(int h) {
+        for (int suffix = 0; ; suffix++) {
+            String key = "headset-" + h + (suffix == 0 ? "" : "-" + suffix);
+            if (BenchPipelineCommand.partitionOf(key, partitions()) == h % partitions()) {
+                return key;
+            }
+        }
     }
 
     private static int size(List<double[]> received) {

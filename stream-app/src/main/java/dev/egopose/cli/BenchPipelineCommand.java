@@ -181,14 +181,18 @@ final class BenchPipelineCommand implements Callable<Integer> {
         for (long s = seed; s < seed + 100_000; s++) {
             Set<Integer> partitions = new java.util.HashSet<>();
             for (int t = 0; t < takes; t++) {
-                byte[] key = SyntheticTakes.takeUid(s, t).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                partitions.add(Utils.toPositive(Utils.murmur2(key)) % takes);
+                partitions.add(partitionOf(SyntheticTakes.takeUid(s, t), takes));
             }
             if (partitions.size() == takes) {
                 return s;
             }
         }
         throw new ParameterException(spec.commandLine(), "found no seed whose " + takes + " takes land in distinct partitions; use fewer --takes");
+    }
+
+    /** The partition Kafka's default partitioner gives a record with this (string) key. */
+    static int partitionOf(String key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
     }
 
     private HandPoseModel newModel(Settings settings, Path dir) {

@@ -105,7 +105,7 @@ public record Settings(
         d.put("model.dir", "");
         d.put("model.device", "cpu");
         d.put("model.batch.sizes", "1,2,4,8,16");
-        d.put("model.max.delay.ms", "5");
+        d.put("model.max.delay.ms", "0");
         d.put("model.torch.threads", "0");
         d.put("model.timeout.ms", "60000");
         d.put("model.retries", "3");

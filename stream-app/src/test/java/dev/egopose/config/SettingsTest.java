@@ -54,7 +54,7 @@ class SettingsTest {
         assertEquals("cpu", s.device());
         assertArrayEquals(new int[] {1, 2, 4, 8, 16}, s.batchSizes());
         assertEquals(16, s.maxBatch());
-        assertEquals(5, s.maxDelayMs());
+        assertEquals(0, s.maxDelayMs());
         assertEquals(0, s.torchThreads());
     }
 
