@@ -68,7 +68,10 @@ final class StreamApp implements AutoCloseable {
         HandCropper cropper = new HandCropper(new UndistortionMapCache(8), settings.fusedReduction());
         StageLimits limits = new StageLimits(settings.imageMaxPixels(), settings.imageMaxBytes(), settings.imageUriRoots(),
                 settings.modelRetries(), RETRY_BACKOFF, settings.recordMaxAttempts(), settings.trackingMinConfidence());
-        LOG.info("frame path warmed up in {} ms", FramePathWarmUp.run(settings.fusedReduction(), batcher, settings.cropMode(), 4));
+        // on a batcher of its own over the same model, so the processor's batch counters start at zero
+        try (Batcher warmUp = new Batcher(model, settings.maxBatch(), Duration.ZERO, 1, Duration.ofMillis(settings.modelTimeoutMs()))) {
+            LOG.info("frame path warmed up in {} ms", FramePathWarmUp.run(settings.fusedReduction(), warmUp, settings.cropMode(), 4));
+        }
         Optional<HandDetector> detector = settings.detector() ? Optional.of(HandDetector.load(settings.detectorModelsDir().isEmpty()
                 ? MediaPipeModels.defaultLocation() : new MediaPipeModels(Path.of(settings.detectorModelsDir())), 1)) : Optional.empty();
         Optional<DetectorBoxes> boxes = detector.map(d -> new DetectorBoxes(new HandTracker(d, 2)));

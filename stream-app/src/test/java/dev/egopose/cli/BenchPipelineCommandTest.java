@@ -34,7 +34,7 @@ class BenchPipelineCommandTest {
             largest = Math.max(largest, Integer.parseInt(sizes.next()));
         }
         // a frame has at most two hands: a larger batch holds crops of frames from different takes
-        assertTrue(largest > 2, "no batch held more than one frame: " + report.get("batch_sizes"));
+        assertTrue(largest > 2, "no batch held more than one frame: " + report.toPrettyString() + "\n" + run.text());
         assertTrue(report.get("ratio").asDouble() > 0, report.toString());
     }
 
