@@ -38,6 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine.Command;
@@ -55,9 +56,10 @@ import picocli.CommandLine.Spec;
         name = "pipeline",
         mixinStandardHelpOptions = true,
         description = {
-            "Measure how well the whole stream keeps the model busy. Writes synthetic takes (--takes, --frames in",
-            "all; the seed is the first from --seed whose takes hash to distinct partitions of a topic with one",
-            "partition per take) to an embedded broker's frames topic first, then starts the processor on the backlog and takes",
+            "Measure how well the whole stream keeps the model busy. Starts the processor on an embedded broker,",
+            "waits until its stream threads share the takes, then writes all frames of the synthetic takes at once",
+            "(--takes, --frames in all; the seed is the first from --seed whose takes hash to distinct partitions",
+            "of a topic with one partition per take), so the processor works through a backlog, and takes",
             "crops/s from the poses a read_committed consumer receives (the first tenth of the frames, which",
             "warm up, left out). Before that, in the same run, the bare model is driven through the same batcher",
             "(max batch, max delay) by as many callers as the processor has stream threads, each posting a",
@@ -157,15 +159,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
             BareRun bare = bareModel(settings, dir, replayFrames);
 
             broker.createTopics(takes, topics.names());
-            try (Producer<String, Frame> producer = ReplayCommand.producer(settings, topics)) {
-                ReplayReport sent = new Replayer(producer, topics.frames(), 0, false).replay(takeSet, replayFrames, n -> {});
-                if (sent.published() != replayFrames.size()) {
-                    throw new IllegalStateException("only " + sent.published() + " of " + replayFrames.size() + " frames reached the broker: "
-                            + sent.problems());
-                }
-            }
-            System.err.printf("bench pipeline: %d frames on the frames topic; starting the processor on them%n", replayFrames.size());
-            PipelineRun run = pipeline(settings, topics, dir, replayFrames.size());
+            PipelineRun run = pipeline(settings, topics, dir, takeSet, replayFrames);
             print(run, bare, settings);
         }
         return 0;
@@ -255,22 +249,46 @@ final class BenchPipelineCommand implements Callable<Integer> {
         }
     }
 
-    private PipelineRun pipeline(Settings settings, Topics topics, Path dir, int expected) throws Exception {
+    /**
+     * Starts the processor, waits until its stream threads share the takes' tasks (a first rebalance
+     * gives every task to the first thread to join), then writes all frames at once and reads the poses.
+     */
+    private PipelineRun pipeline(Settings settings, Topics topics, Path dir, TakeSet takeSet, List<ReplayFrame> replayFrames) throws Exception {
         HandPoseModel model = newModel(settings, dir);
         TreeMap<Integer, Long> sizes = new TreeMap<>();
         AtomicLong modelNanos = new AtomicLong();
-        try (StreamApp app = StreamApp.start(settings, Duration.ofMinutes(2), model, deviceOf(model))) {
-            app.batcher().listen((crops, nanos) -> {
-                modelNanos.addAndGet(nanos);
-                synchronized (sizes) {
-                    sizes.merge(crops, 1L, Long::sum);
+        Batcher.Listener batches = (crops, nanos) -> {
+            modelNanos.addAndGet(nanos);
+            synchronized (sizes) {
+                sizes.merge(crops, 1L, Long::sum);
+            }
+        };
+        try (StreamApp app = StreamApp.start(settings, Duration.ofMinutes(2), model, deviceOf(model), batches)) {
+            awaitTasksShared(app.streams(), Math.min(streamThreads, takes));
+            try (Producer<String, Frame> producer = ReplayCommand.producer(settings, topics)) {
+                ReplayReport sent = new Replayer(producer, topics.frames(), 0, false).replay(takeSet, replayFrames, n -> {});
+                if (sent.published() != replayFrames.size()) {
+                    throw new IllegalStateException("only " + sent.published() + " of " + replayFrames.size() + " frames reached the broker: "
+                            + sent.problems());
                 }
-            });
-            List<HandPoses> poses = consume(settings, topics, expected);
+            }
+            System.err.printf("bench pipeline: %d frames on the frames topic%n", replayFrames.size());
+            List<HandPoses> poses = consume(settings, topics, replayFrames.size());
             synchronized (sizes) {
                 return new PipelineRun(poses, app.batcherStats(), new TreeMap<>(sizes), modelNanos.get() / 1e6, app.device(),
                         model.card().modelId());
             }
+        }
+    }
+
+    /** Waits (at most a minute) until this many stream threads have an active task each. */
+    private static void awaitTasksShared(KafkaStreams streams, int threads) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (streams.metadataForLocalThreads().stream().filter(t -> !t.activeTasks().isEmpty()).count() < threads) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the processor's stream threads did not share the " + threads + " takes within a minute");
+            }
+            Thread.sleep(100);
         }
     }
 

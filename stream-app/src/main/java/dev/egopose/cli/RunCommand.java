@@ -63,7 +63,7 @@ final class RunCommand implements Callable<Integer> {
         AtomicReference<StreamApp> started = new AtomicReference<>();
         try (ProcessorMetrics metrics = new ProcessorMetrics();
              OpsServer ops = opsServer(settings, metrics, started);
-             StreamApp app = StreamApp.start(settings, Duration.ofMinutes(2))) {
+             StreamApp app = StreamApp.start(settings, Duration.ofMinutes(2), metrics::batchRan)) {
             bindMetrics(metrics, app);
             started.set(app);
             System.out.printf("egopose: model %s on %s; %s -> %s (DLQ %s); Ctrl-C to stop%n",
@@ -121,6 +121,5 @@ final class RunCommand implements Callable<Integer> {
     private static void bindMetrics(ProcessorMetrics metrics, StreamApp app) {
         metrics.bindStreams(app.streams());
         metrics.bindBatcherStats(app::batcherStats);
-        app.batcher().listen(metrics::batchRan);
     }
 }

@@ -51,19 +51,25 @@ final class StreamApp implements AutoCloseable {
 
     /** Loads the model, builds the topology and starts Kafka Streams; returns once it is running. */
     static StreamApp start(Settings settings, Duration startTimeout) {
+        return start(settings, startTimeout, (crops, nanos) -> { });
+    }
+
+    /** The same, telling {@code batches} about every model batch from the first frame on. */
+    static StreamApp start(Settings settings, Duration startTimeout, Batcher.Listener batches) {
         if (settings.torchThreads() > 0) {
             TorchThreads.set(settings.torchThreads());
         }
         Path modelDir = settings.modelDir().isEmpty() ? BundledModel.extract() : Path.of(settings.modelDir());
         TorchScriptModel model = TorchScriptModel.load(modelDir, new ModelOptions(settings.device(), settings.batchSizes(), 1));
-        return start(settings, startTimeout, model, model.device().toString());
+        return start(settings, startTimeout, model, model.device().toString(), batches);
     }
 
     /** The same with a model already loaded (the app closes it); {@code device} names where it runs. */
-    static StreamApp start(Settings settings, Duration startTimeout, HandPoseModel model, String device) {
+    static StreamApp start(Settings settings, Duration startTimeout, HandPoseModel model, String device, Batcher.Listener batches) {
         OpenCvNative.load();
         Batcher batcher = new Batcher(model, settings.maxBatch(), Duration.ofMillis(settings.maxDelayMs()), settings.streamThreads(),
                 Duration.ofMillis(settings.modelTimeoutMs()));
+        batcher.listen(batches); // before Kafka Streams starts: a backlog's first batches run before start() returns
         Topics topics = Topics.named(settings.framesTopic(), settings.posesTopic(), settings.dlqTopic());
         HandCropper cropper = new HandCropper(new UndistortionMapCache(8), settings.fusedReduction());
         StageLimits limits = new StageLimits(settings.imageMaxPixels(), settings.imageMaxBytes(), settings.imageUriRoots(),
@@ -162,10 +168,6 @@ final class StreamApp implements AutoCloseable {
         return streams;
     }
 
-    /** The shared batcher, for the ops metrics. */
-    Batcher batcher() {
-        return batcher;
-    }
 
     /** One line on what the processor has done so far, from its egopose metrics and the batcher. */
     String status() {

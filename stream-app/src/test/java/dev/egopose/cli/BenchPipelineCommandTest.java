@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,7 +18,7 @@ class BenchPipelineCommandTest {
     @Test
     @Timeout(300)
     void framesOfSeveralTakesShareBatchesOfASlowModel() throws Exception {
-        Run run = run("bench", "pipeline", "--frames", "30", "--takes", "3", "--stream-threads", "3", "--simulated-model", "60+0*n", "--json");
+        CliRun run = CliRun.of("bench", "pipeline", "--frames", "30", "--takes", "3", "--stream-threads", "3", "--simulated-model", "60+0*n", "--json");
         assertEquals(0, run.code(), run.text());
         JsonNode report = new ObjectMapper().readTree(run.text().substring(run.text().indexOf('{')));
         assertEquals(30, report.get("frames").asInt());
@@ -40,27 +37,8 @@ class BenchPipelineCommandTest {
 
     @Test
     void aMalformedCostCurveIsAUsageError() {
-        Run run = run("bench", "pipeline", "--simulated-model", "fast");
+        CliRun run = CliRun.of("bench", "pipeline", "--simulated-model", "fast");
         assertEquals(2, run.code(), run.text());
         assertTrue(run.text().contains("A+B*n"), run.text());
-    }
-
-    private record Run(int code, String text) {}
-
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-        System.setOut(capture);
-        System.setErr(capture);
-        int code;
-        try {
-            code = Main.commandLine().execute(args);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        return new Run(code, buffer.toString(StandardCharsets.UTF_8));
     }
 }

@@ -11,9 +11,6 @@ import dev.egopose.detect.MediaPipeModels;
 import dev.egopose.synth.SyntheticDataset;
 import dev.egopose.synth.SyntheticTake;
 import dev.egopose.synth.SyntheticTakes;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -31,7 +28,7 @@ class DetectCommandTest {
         SyntheticDataset data = SyntheticTakes.generate(tmp, 1, 1, 3);
         SyntheticTake take = data.takes().get(0);
         int frame = take.frameNumbers().get(0);
-        Run run = run("detect", "--image", data.distortedImage(take, frame).toString(), "--calib", data.calibration(take).toString(), "--json");
+        CliRun run = CliRun.of("detect", "--image", data.distortedImage(take, frame).toString(), "--calib", data.calibration(take).toString(), "--json");
         assertEquals(0, run.code(), run.text());
         JsonNode hands = new ObjectMapper().readTree(run.text().substring(run.text().indexOf('[')));
         assertTrue(hands.size() >= 1, "no hand found: " + run.text());
@@ -47,26 +44,9 @@ class DetectCommandTest {
     void aMissingOrBrokenImageIsOneLineNotATrace() throws Exception {
         Path broken = Files.write(tmp.resolve("broken.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3});
         for (String image : new String[] {tmp.resolve("missing.jpg").toString(), broken.toString()}) {
-            Run run = run("detect", "--image", image, "--models", tmp.toString(), "--json");
+            CliRun run = CliRun.of("detect", "--image", image, "--models", tmp.toString(), "--json");
             assertNotEquals(0, run.code(), run.text());
             assertTrue(!run.text().contains("\tat "), "a stack trace: " + run.text());
-        }
-    }
-
-    private record Run(int code, String text) {}
-
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-        System.setOut(capture);
-        System.setErr(capture);
-        try {
-            return new Run(Main.commandLine().execute(args), buffer.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
         }
     }
 }
