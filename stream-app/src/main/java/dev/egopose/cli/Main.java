@@ -55,8 +55,7 @@ public final class Main implements Runnable {
         cli.setParameterExceptionHandler((e, args) -> {
             CommandLine command = e.getCommandLine();
             PrintWriter err = command.getErr();
-            err.println(command.getCommandName() + ": " + e.getMessage() + " (see: egopose "
-                    + (command == cli ? "" : command.getCommandName() + " ") + "--help)");
+            err.println(command.getCommandName() + ": " + e.getMessage() + " (see: " + command.getCommandSpec().qualifiedName() + " --help)");
             if (main.verbose) {
                 e.printStackTrace(err);
             }
