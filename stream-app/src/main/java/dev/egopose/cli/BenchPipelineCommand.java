@@ -104,6 +104,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
             description = "Replace the model by one that waits A + B*n ms per batch of n crops (e.g. '2+0.5*n').")
     String simulatedModel;
 
+    /** --simulated-model, parsed once (with the card of --model); null for the real model. */
+    private SimulatedModel simulated;
+
     @Option(names = "--seed", defaultValue = "11", paramLabel = "S", description = "Seed of the synthetic takes (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -126,7 +129,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
         Path dir = modelDir != null ? modelDir : BundledModel.extract();
         if (simulatedModel != null) {
             try {
-                SimulatedModel.parse(simulatedModel, ModelCard.read(dir.resolve("model.json")));
+                simulated = SimulatedModel.parse(simulatedModel, ModelCard.read(dir.resolve("model.json")));
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "--simulated-model: " + e.getMessage());
             }
@@ -190,8 +193,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
     }
 
     private HandPoseModel newModel(Settings settings, Path dir) {
-        if (simulatedModel != null) {
-            return SimulatedModel.parse(simulatedModel, ModelCard.read(dir.resolve("model.json")));
+        if (simulated != null) {
+            return simulated; // stateless: the bare run and the pipeline may share it
         }
         return TorchScriptModel.load(dir, new ModelOptions(settings.device(), settings.batchSizes(), 1));
     }
