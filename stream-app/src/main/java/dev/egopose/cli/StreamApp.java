@@ -112,6 +112,10 @@ final class StreamApp implements AutoCloseable {
         props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         // A model batch may take seconds on a CPU; keep the consumer in the group meanwhile.
         props.put(StreamsConfig.consumerPrefix("max.poll.records"), 64);
+        // The producer's first exactly-once commit looks up the group coordinator and waits a whole
+        // retry backoff (100 ms by default) before sending the offsets: 10 ms, growing exponentially to
+        // retry.backoff.max.ms as before, takes ~90 ms off a new processor's first poses.
+        props.put(StreamsConfig.producerPrefix("retry.backoff.ms"), 10);
         // Kafka 4.3 warns at every start unless this is true. true is what Kafka 5.0 will do anyway, and
         // it changes nothing here: the topology has no global stores, so no global thread ever runs. The
         // main consumer needs it too: its partition assignor builds a StreamsConfig of its own from the
