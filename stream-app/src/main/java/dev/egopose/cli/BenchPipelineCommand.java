@@ -60,15 +60,18 @@ import picocli.CommandLine.Spec;
             "waits until its stream threads share the takes, then writes all frames of the synthetic takes at once",
             "(--takes, --frames in all; the seed is the first from --seed whose takes hash to distinct partitions",
             "of a topic with one partition per take), so the processor works through a backlog, and takes",
-            "crops/s from the poses a read_committed consumer receives (the first tenth of the frames, which",
-            "warm up, left out). Before that, in the same run, the bare model is driven through the same batcher",
+            "crops/s from the poses a read_committed consumer receives (the first tenth of the frames left out).",
+            "The same backlog is first written and posed --warm-up-passes times, unmeasured, as on a processor",
+            "that has served before (on two cores the JIT compilers took a quarter of the CPU in a first pass).",
+            "Before that, in the same run, the bare model is driven through the same batcher",
             "(max batch, max delay) by as many callers as the processor has stream threads, each posting a",
             "frame's crops. ratio = pipeline crops/s / bare model crops/s.",
             "Frames are the benchmark's undistorted 512x512 images, or with --fisheye the 1408x1408 fisheye",
             "frames with their calibration (undistorted and cropped by the processor).",
             "--simulated-model 'A+B*n' replaces the model by one that waits A + B*n ms per batch of n crops",
             "without using the CPU (an accelerator's cost curve): the CPU side's own limit then shows.",
-            "--json prints {pipeline_crops_per_s, model_crops_per_s, ratio, mean_batch, stage_ms, ...}."
+            "--json prints {pipeline_crops_per_s, model_crops_per_s, ratio, mean_batch, model_busy_fraction,",
+            "model_ms_per_crop {pipeline, bare}, stage_ms, ...}."
         })
 final class BenchPipelineCommand implements Callable<Integer> {
     /** How long the processor may go without emitting a pose before the bench gives up. */
@@ -107,6 +110,10 @@ final class BenchPipelineCommand implements Callable<Integer> {
     /** --simulated-model, parsed once (with the card of --model); null for the real model. */
     private SimulatedModel simulated;
 
+    @Option(names = "--warm-up-passes", defaultValue = "1", paramLabel = "P",
+            description = "Times the backlog is posed, unmeasured, before the measured pass (default: ${DEFAULT-VALUE}; 0 = none).")
+    int warmUpPasses;
+
     @Option(names = "--seed", defaultValue = "11", paramLabel = "S", description = "Seed of the synthetic takes (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -118,13 +125,14 @@ final class BenchPipelineCommand implements Callable<Integer> {
                                String device, String modelId) {}
 
     /** What the bare model did under the same batch policy. */
-    private record BareRun(double cropsPerS, double meanBatch) {}
+    private record BareRun(double cropsPerS, double meanBatch, double modelMsPerCrop) {}
 
     @Override
     public Integer call() throws Exception {
-        if (frames < 10 || takes < 1 || takes > 12 || takes > frames || streamThreads < 1 || streamThreads > 16 || torchThreads < 1) {
-            throw new ParameterException(spec.commandLine(),
-                    "--frames must be at least 10 and at least --takes, --takes 1..12, --stream-threads 1..16, --threads at least 1");
+        if (frames < 10 || takes < 1 || takes > 12 || takes > frames || streamThreads < 1 || streamThreads > 16 || torchThreads < 1
+                || warmUpPasses < 0 || warmUpPasses > 10) {
+            throw new ParameterException(spec.commandLine(), "--frames must be at least 10 and at least --takes, --takes 1..12,"
+                    + " --stream-threads 1..16, --threads at least 1, --warm-up-passes 0..10");
         }
         Path dir = modelDir != null ? modelDir : BundledModel.extract();
         if (simulatedModel != null) {
@@ -211,6 +219,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
         try (HandPoseModel model = newModel(settings, dir);
              Batcher batcher = new Batcher(model, settings.maxBatch(), Duration.ofMillis(settings.maxDelayMs()), streamThreads,
                      Duration.ofMillis(settings.modelTimeoutMs()))) {
+            AtomicLong modelNanos = new AtomicLong();
+            batcher.listen((crops, nanos) -> modelNanos.addAndGet(nanos));
             float[] crop = new float[model.card().cropFloats()];
             List<List<float[]>> requests = replayFrames.stream()
                     .filter(f -> !f.boxes().isEmpty())
@@ -221,12 +231,14 @@ final class BenchPipelineCommand implements Callable<Integer> {
             try {
                 drive(callers, batcher, requests.subList(0, warm));
                 Batcher.Stats before = batcher.stats();
+                modelNanos.set(0);
                 long start = System.nanoTime();
                 drive(callers, batcher, requests.subList(warm, requests.size()));
                 double seconds = (System.nanoTime() - start) / 1e9;
                 Batcher.Stats after = batcher.stats();
                 long crops = after.crops() - before.crops();
-                return new BareRun(crops / seconds, (double) crops / Math.max(1, after.batches() - before.batches()));
+                return new BareRun(crops / seconds, (double) crops / Math.max(1, after.batches() - before.batches()),
+                        modelNanos.get() / 1e6 / Math.max(1, crops));
             } finally {
                 callers.shutdownNow();
             }
@@ -266,20 +278,36 @@ final class BenchPipelineCommand implements Callable<Integer> {
                 sizes.merge(crops, 1L, Long::sum);
             }
         };
-        try (StreamApp app = StreamApp.start(settings, Duration.ofMinutes(2), model, deviceOf(model), batches)) {
+        try (StreamApp app = StreamApp.start(settings, Duration.ofMinutes(2), model, deviceOf(model), batches);
+             KafkaConsumer<String, HandPoses> consumer = posesConsumer(settings, topics)) {
             awaitTasksShared(app.streams(), Math.min(streamThreads, takes));
-            try (Producer<String, Frame> producer = ReplayCommand.producer(settings, topics)) {
-                ReplayReport sent = new Replayer(producer, topics.frames(), 0, false).replay(takeSet, replayFrames, n -> {});
-                if (sent.published() != replayFrames.size()) {
-                    throw new IllegalStateException("only " + sent.published() + " of " + replayFrames.size() + " frames reached the broker: "
-                            + sent.problems());
-                }
+            for (int pass = 1; pass <= warmUpPasses; pass++) {
+                write(settings, topics, takeSet, replayFrames);
+                System.err.printf("bench pipeline: warm-up pass %d of %d, %d frames on the frames topic%n", pass, warmUpPasses, replayFrames.size());
+                consume(consumer, replayFrames.size());
             }
-            System.err.printf("bench pipeline: %d frames on the frames topic%n", replayFrames.size());
-            List<HandPoses> poses = consume(settings, topics, replayFrames.size());
+            Batcher.Stats before = app.batcherStats();
             synchronized (sizes) {
-                return new PipelineRun(poses, app.batcherStats(), new TreeMap<>(sizes), modelNanos.get() / 1e6, app.device(),
+                sizes.clear();
+                modelNanos.set(0);
+            }
+            write(settings, topics, takeSet, replayFrames);
+            System.err.printf("bench pipeline: %d frames on the frames topic%n", replayFrames.size());
+            List<HandPoses> poses = consume(consumer, replayFrames.size());
+            synchronized (sizes) {
+                return new PipelineRun(poses, app.batcherStats().since(before), new TreeMap<>(sizes), modelNanos.get() / 1e6, app.device(),
                         model.card().modelId());
+            }
+        }
+    }
+
+    /** Writes every frame of the backlog at once. */
+    private static void write(Settings settings, Topics topics, TakeSet takeSet, List<ReplayFrame> replayFrames) throws Exception {
+        try (Producer<String, Frame> producer = ReplayCommand.producer(settings, topics)) {
+            ReplayReport sent = new Replayer(producer, topics.frames(), 0, false).replay(takeSet, replayFrames, n -> {});
+            if (sent.published() != replayFrames.size()) {
+                throw new IllegalStateException("only " + sent.published() + " of " + replayFrames.size() + " frames reached the broker: "
+                        + sent.problems());
             }
         }
     }
@@ -295,33 +323,40 @@ final class BenchPipelineCommand implements Callable<Integer> {
         }
     }
 
-    /** Reads the poses topic (read_committed) until every frame has its poses; stops loudly if the processor stalls. */
-    private static List<HandPoses> consume(Settings settings, Topics topics, int expected) {
+    /** A read_committed consumer of the poses topic from its start, in a group of its own. */
+    private static KafkaConsumer<String, HandPoses> posesConsumer(Settings settings, Topics topics) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-pipeline-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.putAll(settings.kafka());
+        KafkaConsumer<String, HandPoses> consumer = new KafkaConsumer<>(props, new StringDeserializer(), topics.poses().valueSerde().deserializer());
+        consumer.subscribe(List.of(settings.posesTopic()));
+        return consumer;
+    }
+
+    /** Reads the next {@code expected} poses; stops loudly if the processor stalls. */
+    private static List<HandPoses> consume(KafkaConsumer<String, HandPoses> consumer, int expected) {
         List<HandPoses> poses = new ArrayList<>();
-        try (KafkaConsumer<String, HandPoses> consumer = new KafkaConsumer<>(props, new StringDeserializer(), topics.poses().valueSerde().deserializer())) {
-            consumer.subscribe(List.of(settings.posesTopic()));
-            long lastProgress = System.nanoTime();
-            int reported = 0;
-            while (poses.size() < expected) {
-                int before = poses.size();
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> poses.add(r.value()));
-                if (poses.size() > before) {
-                    lastProgress = System.nanoTime();
-                } else if (System.nanoTime() - lastProgress > STALL.toNanos()) {
-                    throw new IllegalStateException("the processor emitted no poses for " + STALL.toSeconds() + " s; " + poses.size() + " of "
-                            + expected + " frames posed");
-                }
-                if (poses.size() * 10 / expected > reported) {
-                    reported = poses.size() * 10 / expected;
-                    System.err.printf("bench pipeline: %d / %d frames posed%n", poses.size(), expected);
-                }
+        long lastProgress = System.nanoTime();
+        int reported = 0;
+        while (poses.size() < expected) {
+            int before = poses.size();
+            consumer.poll(Duration.ofMillis(200)).forEach(r -> poses.add(r.value()));
+            if (poses.size() > before) {
+                lastProgress = System.nanoTime();
+            } else if (System.nanoTime() - lastProgress > STALL.toNanos()) {
+                throw new IllegalStateException("the processor emitted no poses for " + STALL.toSeconds() + " s; " + poses.size() + " of "
+                        + expected + " frames posed");
             }
+            if (poses.size() * 10 / expected > reported) {
+                reported = poses.size() * 10 / expected;
+                System.err.printf("bench pipeline: %d / %d frames posed%n", poses.size(), expected);
+            }
+        }
+        if (poses.size() > expected) {
+            throw new IllegalStateException(poses.size() + " poses for " + expected + " frames: the processor posed some frame twice");
         }
         return poses;
     }
@@ -343,7 +378,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
         if (json) {
             ObjectNode out = new ObjectMapper().createObjectNode();
             out.put("model", run.modelId()).put("device", run.device());
-            out.put("frames", run.poses().size()).put("takes", takes).put("fisheye", fisheye);
+            out.put("frames", run.poses().size()).put("takes", takes).put("fisheye", fisheye).put("warm_up_passes", warmUpPasses);
             out.put("stream_threads", streamThreads).put("torch_threads", torchThreads);
             out.put("max_batch", settings.maxBatch()).put("max_delay_ms", settings.maxDelayMs());
             out.put("crop_mode", settings.cropMode().name().toLowerCase());
@@ -356,6 +391,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
             var histogram = out.putObject("batch_sizes");
             run.batchSizes().forEach((size, count) -> histogram.put(Integer.toString(size), count));
             out.put("model_busy_fraction", round(run.modelBusyMs() / wallMs));
+            // the model's own calls, per crop: slower in the pipeline when crops and Kafka share its cores
+            var perCrop = out.putObject("model_ms_per_crop");
+            perCrop.put("pipeline", round(run.modelBusyMs() / Math.max(1, run.batches().crops()))).put("bare", round(bare.modelMsPerCrop()));
             var stages = out.putObject("stage_ms");
             stages.put("decode", round(decode)).put("crop", round(crop)).put("model", round(model))
                     .put("batch_wait", round(run.batches().meanQueueWaitMs()));
@@ -365,8 +403,10 @@ final class BenchPipelineCommand implements Callable<Integer> {
                     run.poses().size(), takes, fisheye ? " (fisheye)" : "", streamThreads, torchThreads);
             System.out.printf("pipeline %.1f crops/s (%.1f frames/s), bare model %.1f crops/s under the same batch policy: ratio %.3f%n",
                     pipelineCropsPerS, measured.size() / seconds, bare.cropsPerS(), ratio);
-            System.out.printf("mean batch %.2f in the pipeline, %.2f bare; model busy %.0f%% of the pipeline's time%n",
-                    run.batches().meanBatch(), bare.meanBatch(), 100 * run.modelBusyMs() / wallMs);
+            System.out.printf("mean batch %.2f in the pipeline, %.2f bare; model busy %.0f%% of the pipeline's time;"
+                            + " model calls %.2f ms per crop in the pipeline, %.2f bare%n",
+                    run.batches().meanBatch(), bare.meanBatch(), 100 * run.modelBusyMs() / wallMs,
+                    run.modelBusyMs() / Math.max(1, run.batches().crops()), bare.modelMsPerCrop());
             System.out.printf("per frame: decode %.1f ms, crop %.1f ms, model %.1f ms (its batch, waiting included), batch wait %.1f ms%n",
                     decode, crop, model, run.batches().meanQueueWaitMs());
         }

@@ -58,7 +58,15 @@ public final class Batcher implements AutoCloseable {
     private record Request(List<float[]> crops, long enqueuedNanos, CompletableFuture<List<Joints3d>> result) {}
 
     /** Counters since start: batches run, crops posed, mean crops per batch, mean wait before a batch ran. */
-    public record Stats(long batches, long crops, double meanBatch, double meanQueueWaitMs) {}
+    public record Stats(long batches, long crops, double meanBatch, double meanQueueWaitMs) {
+        /** What happened between {@code earlier} and these counters. */
+        public Stats since(Stats earlier) {
+            long b = batches - earlier.batches;
+            long c = crops - earlier.crops;
+            double waitMs = meanQueueWaitMs * batches - earlier.meanQueueWaitMs * earlier.batches;
+            return new Stats(b, c, b == 0 ? 0 : (double) c / b, b == 0 ? 0 : waitMs / b);
+        }
+    }
 
     /** A caller's work on one record; closing it says the caller will send nothing more for that record. */
     public interface Work extends AutoCloseable {

@@ -21,7 +21,8 @@ class BenchPipelineCommandTest {
         CliRun run = CliRun.of("bench", "pipeline", "--frames", "30", "--takes", "3", "--stream-threads", "3", "--simulated-model", "60+0*n", "--json");
         assertEquals(0, run.code(), run.text());
         JsonNode report = new ObjectMapper().readTree(run.text().substring(run.text().indexOf('{')));
-        assertEquals(30, report.get("frames").asInt());
+        assertEquals(30, report.get("frames").asInt(), "the warm-up pass's poses are not counted");
+        assertEquals(1, report.get("warm_up_passes").asInt());
         for (String key : new String[] {"pipeline_crops_per_s", "model_crops_per_s", "ratio", "mean_batch", "stage_ms", "batch_sizes"}) {
             assertTrue(report.has(key), key + " in " + report);
         }
@@ -33,6 +34,10 @@ class BenchPipelineCommandTest {
         // a frame has at most two hands: a larger batch holds crops of frames from different takes
         assertTrue(largest > 2, "no batch held more than one frame: " + report.toPrettyString() + "\n" + run.text());
         assertTrue(report.get("ratio").asDouble() > 0, report.toString());
+        // a 60 ms call whatever its size: per crop, 60 ms over the mean batch, in the pipeline and bare alike
+        JsonNode perCrop = report.get("model_ms_per_crop");
+        assertEquals(60 / report.get("mean_batch").asDouble(), perCrop.get("pipeline").asDouble(), 6, report.toString());
+        assertEquals(60 / report.get("model_mean_batch").asDouble(), perCrop.get("bare").asDouble(), 6, report.toString());
     }
 
     @Test
