@@ -3,6 +3,7 @@ package dev.egopose.cli;
 import dev.egopose.avro.Topics;
 import dev.egopose.config.Settings;
 import dev.egopose.ingest.IngestServer;
+import dev.egopose.ops.IngestMetrics;
 import dev.egopose.schema.Frame;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Option;
             "camera or calibration, boxes and/or hand_tracking; see README, \"Live feeds\") and part image (JPEG).",
             "Answers 202 {topic, partition, offset} once Kafka has the frame, 400 {error, field} for bad input,",
             "401 without the bearer token when ingest.token is set, 413 when too large, 503 when Kafka is",
-            "unavailable. GET /health. Listens on 127.0.0.1 unless --host says otherwise."
+            "unavailable. GET /health; GET /metrics (Prometheus: requests by status, time to 202, the producer's",
+            "Kafka metrics). Listens on 127.0.0.1 unless --host says otherwise."
         })
 final class IngestCommand implements Callable<Integer> {
     @Mixin
@@ -61,6 +63,6 @@ final class IngestCommand implements Callable<Integer> {
     /** The ingest server with the settings' limits: the image limits plus 1 MiB for the meta part. */
     static IngestServer start(Settings settings, Producer<String, Frame> producer, Topics topics, String host, int port, Duration sendTimeout) {
         return IngestServer.start(host, port, settings.ingestToken(), settings.imageMaxBytes() + (1 << 20), settings.imageMaxPixels(),
-                producer, topics.frames(), sendTimeout);
+                producer, topics.frames(), sendTimeout, new IngestMetrics(producer));
     }
 }

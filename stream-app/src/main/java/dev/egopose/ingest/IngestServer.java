@@ -34,22 +34,44 @@ import org.slf4j.LoggerFactory;
  *       when one is configured; 405 for another method; 413 for a body over the limit; 415 for
  *       another content type; 503 when Kafka does not acknowledge within the timeout.</li>
  * </ul>
- * {@code GET /health}: 200 {@code {"status": "ok", "accepted": N}}. The body is read only up to the
- * limit, whatever Content-Length claims.
+ * {@code GET /health}: 200 {@code {"status": "ok", "accepted": N}}. {@code GET /metrics}: the
+ * {@link Observer}'s Prometheus text, when one is given. The body is read only up to the limit,
+ * whatever Content-Length claims.
  */
 public final class IngestServer implements AutoCloseable {
     public static final String FRAMES = "/v1/frames";
     public static final String HEALTH = "/health";
+    public static final String METRICS = "/metrics";
     private static final Logger LOG = LoggerFactory.getLogger(IngestServer.class);
 
     private final HttpServer server;
     private final ExecutorService workers;
     private final AtomicLong accepted;
+    private final Observer observer;
 
-    private IngestServer(HttpServer server, ExecutorService workers, AtomicLong accepted) {
+    /** Told about every frames request answered, and the text of {@code GET /metrics}. */
+    public interface Observer extends AutoCloseable {
+        /** @param status the HTTP status answered; {@code nanos} from the request's start to the answer */
+        void answered(int status, long nanos, long bodyBytes);
+
+        /** The Prometheus text exposition. */
+        String scrape();
+
+        @Override
+        void close();
+    }
+
+    private IngestServer(HttpServer server, ExecutorService workers, AtomicLong accepted, Observer observer) {
         this.server = server;
         this.workers = workers;
         this.accepted = accepted;
+        this.observer = observer;
+    }
+
+    /** The same without metrics. */
+    public static IngestServer start(String host, int port, String token, long maxBodyBytes, long maxPixels,
+                                     Producer<String, Frame> producer, Topic<String, Frame> topic, Duration sendTimeout) {
+        return start(host, port, token, maxBodyBytes, maxPixels, producer, topic, sendTimeout, null);
     }
 
     /**
@@ -59,9 +81,10 @@ public final class IngestServer implements AutoCloseable {
      * @param maxBodyBytes largest request body accepted
      * @param maxPixels    largest image (width x height) accepted
      * @param sendTimeout  longest to wait for Kafka's acknowledgement before answering 503
+     * @param observer     metrics of the answered requests, served at {@code /metrics}; null for none (the server closes it)
      */
     public static IngestServer start(String host, int port, String token, long maxBodyBytes, long maxPixels,
-                                     Producer<String, Frame> producer, Topic<String, Frame> topic, Duration sendTimeout) {
+                                     Producer<String, Frame> producer, Topic<String, Frame> topic, Duration sendTimeout, Observer observer) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 64);
@@ -72,6 +95,9 @@ public final class IngestServer implements AutoCloseable {
         ObjectMapper json = new ObjectMapper();
         FrameRequests requests = new FrameRequests(maxPixels);
         server.createContext(FRAMES, exchange -> {
+            long start = System.nanoTime();
+            int status = 500;
+            long bodyBytes = 0;
             try (exchange) {
                 try {
                     checkToken(exchange, token);
@@ -80,16 +106,33 @@ public final class IngestServer implements AutoCloseable {
                     }
                     String boundary = Multipart.boundary(exchange.getRequestHeaders().getFirst("Content-Type"));
                     byte[] body = readBounded(exchange, maxBodyBytes);
+                    bodyBytes = body.length;
                     Frame frame = requests.frame(Multipart.parts(body, boundary));
                     RecordMetadata meta = send(producer, topic, frame, sendTimeout);
                     accepted.incrementAndGet();
                     ObjectNode out = json.createObjectNode().put("topic", meta.topic()).put("partition", meta.partition()).put("offset", meta.offset());
-                    answer(exchange, 202, out.toString());
+                    status = 202;
+                    answer(exchange, status, out.toString());
                 } catch (BadRequestException e) {
-                    answer(exchange, e.status(), json.createObjectNode().put("error", e.getMessage()).put("field", e.field()).toString());
+                    status = e.status();
+                    answer(exchange, status, json.createObjectNode().put("error", e.getMessage()).put("field", e.field()).toString());
+                }
+            } finally {
+                if (observer != null) {
+                    observer.answered(status, System.nanoTime() - start, bodyBytes);
                 }
             }
         });
+        if (observer != null) {
+            server.createContext(METRICS, exchange -> {
+                try (exchange) {
+                    byte[] text = observer.scrape().getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                    exchange.sendResponseHeaders(200, text.length);
+                    exchange.getResponseBody().write(text);
+                }
+            });
+        }
         server.createContext(HEALTH, exchange -> {
             try (exchange) {
                 answer(exchange, 200, json.createObjectNode().put("status", "ok").put("accepted", accepted.get()).toString());
@@ -102,7 +145,7 @@ public final class IngestServer implements AutoCloseable {
         });
         server.setExecutor(workers);
         server.start();
-        return new IngestServer(server, workers, accepted);
+        return new IngestServer(server, workers, accepted, observer);
     }
 
     private static void checkToken(HttpExchange exchange, String token) {
@@ -174,5 +217,8 @@ public final class IngestServer implements AutoCloseable {
     public void close() {
         server.stop(1);
         workers.shutdownNow();
+        if (observer != null) {
+            observer.close();
+        }
     }
 }

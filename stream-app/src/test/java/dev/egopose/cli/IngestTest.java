@@ -244,6 +244,36 @@ class IngestTest {
         assertEquals("ok", JSON.readTree(health.body()).get("status").asText());
     }
 
+    private static String scrape() throws Exception {
+        HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + server.address() + IngestServer.METRICS)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), metrics.headers().toString());
+        return metrics.body();
+    }
+
+    /** A sample's value in the Prometheus text ({@code name{labels} value}), 0 when absent. */
+    private static double sample(String text, String name, String labels) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(name)
+                + (labels.isEmpty() ? "" : "\\{" + java.util.regex.Pattern.quote(labels) + ",?\\}") + " (\\S+)$").matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    @Test
+    void metricsCountRequestsByStatusAndTimeAcceptedFrames() throws Exception {
+        String before = scrape();
+        assertEquals(202, post(server, parts(meta("headset-metrics", 0), jpeg), null).statusCode());
+        assertEquals(400, post(server, Map.of("image", jpeg), null).statusCode());
+        assertEquals(400, post(server, parts(meta("headset-metrics", -1), jpeg), null).statusCode());
+        String after = scrape();
+        assertEquals(1, sample(after, "egopose_ingest_requests_total", "status=\"202\"") - sample(before, "egopose_ingest_requests_total", "status=\"202\""), after);
+        assertEquals(2, sample(after, "egopose_ingest_requests_total", "status=\"400\"") - sample(before, "egopose_ingest_requests_total", "status=\"400\""), after);
+        assertEquals(1, sample(after, "egopose_ingest_frame_seconds_count", "") - sample(before, "egopose_ingest_frame_seconds_count", ""), after);
+        double bytes = sample(after, "egopose_ingest_accepted_bytes_total", "") - sample(before, "egopose_ingest_accepted_bytes_total", "");
+        assertTrue(bytes > jpeg.length && bytes < jpeg.length + 4096, "accepted bytes " + bytes + " for a " + jpeg.length + " byte JPEG");
+        assertTrue(after.lines().anyMatch(l -> l.startsWith("kafka_producer_")), "the ingest producer's Kafka metrics");
+    }
+
     @Test
     void tooLargeTokenAndKafkaDown() throws Exception {
         try (IngestServer small = IngestServer.start("127.0.0.1", 0, "", 4_000, 8_500_000, producer, topics.frames(), Duration.ofSeconds(5))) {
