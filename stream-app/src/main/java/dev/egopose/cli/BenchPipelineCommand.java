@@ -65,7 +65,7 @@ import picocli.CommandLine.Spec;
             "that has served before (on two cores the JIT compilers took a quarter of the CPU in a first pass).",
             "Before that, in the same run, the bare model is driven through the same batcher",
             "(max batch, max delay) by as many callers as the processor has stream threads, each posting a",
-            "frame's crops. ratio = pipeline crops/s / bare model crops/s.",
+            "frame's crops, and again after the pipeline. ratio = pipeline crops/s / bare model crops/s (the mean of the two).",
             "Frames are the benchmark's undistorted 512x512 images, or with --fisheye the 1408x1408 fisheye",
             "frames with their calibration (undistorted and cropped by the processor).",
             "--simulated-model 'A+B*n' replaces the model by one that waits A + B*n ms per batch of n crops",
@@ -102,6 +102,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
     @Option(names = "--fisheye", description = "Replay 1408x1408 fisheye frames with calibrations instead of undistorted 512x512 images.")
     boolean fisheye;
+
+    @Option(names = "--uri", description = "Frames carry file: URIs of their images (the claim check, as replay --uri) instead of the bytes.")
+    boolean imagesByUri;
 
     @Option(names = "--simulated-model", paramLabel = "A+B*n",
             description = "Replace the model by one that waits A + B*n ms per batch of n crops (e.g. '2+0.5*n').")
@@ -167,11 +170,14 @@ final class BenchPipelineCommand implements Callable<Integer> {
             Topics topics = Topics.named(settings.framesTopic(), settings.posesTopic(), settings.dlqTopic());
 
             System.err.println("bench pipeline: the bare model under the same batch policy");
-            BareRun bare = bareModel(settings, dir, replayFrames);
+            BareRun before = bareModel(settings, dir, replayFrames);
 
             broker.createTopics(takes, topics.names());
             PipelineRun run = pipeline(settings, topics, dir, takeSet, replayFrames);
-            print(run, bare, settings);
+            // the bare model again after the pipeline: on a shared machine its speed drifts between runs
+            System.err.println("bench pipeline: the bare model again");
+            BareRun after = bareModel(settings, dir, replayFrames);
+            print(run, before, after, settings);
         }
         return 0;
     }
@@ -282,7 +288,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
              KafkaConsumer<String, HandPoses> consumer = posesConsumer(settings, topics)) {
             awaitTasksShared(app.streams(), Math.min(streamThreads, takes));
             for (int pass = 1; pass <= warmUpPasses; pass++) {
-                write(settings, topics, takeSet, replayFrames);
+                write(settings, topics, takeSet, replayFrames, imagesByUri);
                 System.err.printf("bench pipeline: warm-up pass %d of %d, %d frames on the frames topic%n", pass, warmUpPasses, replayFrames.size());
                 consume(consumer, replayFrames.size());
             }
@@ -291,7 +297,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
                 sizes.clear();
                 modelNanos.set(0);
             }
-            write(settings, topics, takeSet, replayFrames);
+            write(settings, topics, takeSet, replayFrames, imagesByUri);
             System.err.printf("bench pipeline: %d frames on the frames topic%n", replayFrames.size());
             List<HandPoses> poses = consume(consumer, replayFrames.size());
             synchronized (sizes) {
@@ -302,9 +308,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
     }
 
     /** Writes every frame of the backlog at once. */
-    private static void write(Settings settings, Topics topics, TakeSet takeSet, List<ReplayFrame> replayFrames) throws Exception {
+    private static void write(Settings settings, Topics topics, TakeSet takeSet, List<ReplayFrame> replayFrames, boolean byUri) throws Exception {
         try (Producer<String, Frame> producer = ReplayCommand.producer(settings, topics)) {
-            ReplayReport sent = new Replayer(producer, topics.frames(), 0, false).replay(takeSet, replayFrames, n -> {});
+            ReplayReport sent = new Replayer(producer, topics.frames(), 0, byUri).replay(takeSet, replayFrames, n -> {});
             if (sent.published() != replayFrames.size()) {
                 throw new IllegalStateException("only " + sent.published() + " of " + replayFrames.size() + " frames reached the broker: "
                         + sent.problems());
@@ -361,7 +367,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
         return poses;
     }
 
-    private void print(PipelineRun run, BareRun bare, Settings settings) {
+    private void print(PipelineRun run, BareRun before, BareRun after, Settings settings) {
+        BareRun bare = new BareRun((before.cropsPerS() + after.cropsPerS()) / 2, (before.meanBatch() + after.meanBatch()) / 2,
+                (before.modelMsPerCrop() + after.modelMsPerCrop()) / 2);
         List<HandPoses> byEmit = run.poses().stream().sorted(Comparator.comparingLong(HandPoses::getEmittedAtMs)).toList();
         int warm = Math.max(1, byEmit.size() / 10);
         long from = byEmit.get(warm - 1).getEmittedAtMs();
@@ -378,13 +386,15 @@ final class BenchPipelineCommand implements Callable<Integer> {
         if (json) {
             ObjectNode out = new ObjectMapper().createObjectNode();
             out.put("model", run.modelId()).put("device", run.device());
-            out.put("frames", run.poses().size()).put("takes", takes).put("fisheye", fisheye).put("warm_up_passes", warmUpPasses);
+            out.put("frames", run.poses().size()).put("takes", takes).put("fisheye", fisheye).put("warm_up_passes", warmUpPasses)
+                    .put("images", imagesByUri ? "uri" : "inline");
             out.put("stream_threads", streamThreads).put("torch_threads", torchThreads);
             out.put("max_batch", settings.maxBatch()).put("max_delay_ms", settings.maxDelayMs());
             out.put("crop_mode", settings.cropMode().name().toLowerCase());
             out.put("pipeline_crops_per_s", round(pipelineCropsPerS));
             out.put("pipeline_frames_per_s", round(measured.size() / seconds));
             out.put("model_crops_per_s", round(bare.cropsPerS()));
+            out.put("model_crops_per_s_before", round(before.cropsPerS())).put("model_crops_per_s_after", round(after.cropsPerS()));
             out.put("ratio", Math.round(ratio * 1000) / 1000.0);
             out.put("mean_batch", round(run.batches().meanBatch()));
             out.put("model_mean_batch", round(bare.meanBatch()));

@@ -112,6 +112,11 @@ final class StreamApp implements AutoCloseable {
         props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         // A model batch may take seconds on a CPU; keep the consumer in the group meanwhile.
         props.put(StreamsConfig.consumerPrefix("max.poll.records"), 64);
+        // Inline frames are large (about 400 kB for an Aria fisheye JPEG): with the consumer's default
+        // 50 MB per fetch a backlog brings some hundred frames into memory at once, and the copies and
+        // garbage slow the model beside them (bench pipeline, tiny, fisheye: 70-72 crops/s; 93-105 with
+        // 1-4 MiB). A fetch always returns at least one record batch, however large.
+        props.put(StreamsConfig.mainConsumerPrefix("fetch.max.bytes"), 2 << 20);
         // The producer's first exactly-once commit looks up the group coordinator and waits a whole
         // retry backoff (100 ms by default) before sending the offsets: 10 ms, growing exponentially to
         // retry.backoff.max.ms as before, takes ~90 ms off a new processor's first poses.

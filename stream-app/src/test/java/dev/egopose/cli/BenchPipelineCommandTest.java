@@ -23,7 +23,8 @@ class BenchPipelineCommandTest {
         JsonNode report = new ObjectMapper().readTree(run.text().substring(run.text().indexOf('{')));
         assertEquals(30, report.get("frames").asInt(), "the warm-up pass's poses are not counted");
         assertEquals(1, report.get("warm_up_passes").asInt());
-        for (String key : new String[] {"pipeline_crops_per_s", "model_crops_per_s", "ratio", "mean_batch", "stage_ms", "batch_sizes"}) {
+        for (String key : new String[] {"pipeline_crops_per_s", "model_crops_per_s", "model_crops_per_s_before", "model_crops_per_s_after", "ratio",
+            "mean_batch", "stage_ms", "batch_sizes"}) {
             assertTrue(report.has(key), key + " in " + report);
         }
         assertTrue(report.get("device").asText().startsWith("simulated"), report.toString());
@@ -38,6 +39,18 @@ class BenchPipelineCommandTest {
         JsonNode perCrop = report.get("model_ms_per_crop");
         assertEquals(60 / report.get("mean_batch").asDouble(), perCrop.get("pipeline").asDouble(), 6, report.toString());
         assertEquals(60 / report.get("model_mean_batch").asDouble(), perCrop.get("bare").asDouble(), 6, report.toString());
+    }
+
+    @Test
+    @Timeout(300)
+    void framesByFileUriArePosedToo() throws Exception {
+        CliRun run = CliRun.of("bench", "pipeline", "--frames", "10", "--takes", "1", "--uri", "--warm-up-passes", "0", "--fisheye",
+                "--simulated-model", "1+0*n", "--json");
+        assertEquals(0, run.code(), run.text());
+        JsonNode report = new ObjectMapper().readTree(run.text().substring(run.text().indexOf('{')));
+        assertEquals("uri", report.get("images").asText());
+        assertEquals(10, report.get("frames").asInt(), "every frame sent by reference was read through the claim check and posed");
+        assertEquals(0, report.get("warm_up_passes").asInt());
     }
 
     @Test
