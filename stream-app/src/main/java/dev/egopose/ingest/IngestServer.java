@@ -126,6 +126,11 @@ public final class IngestServer implements AutoCloseable {
         if (observer != null) {
             server.createContext(METRICS, exchange -> {
                 try (exchange) {
+                    if (!"GET".equals(exchange.getRequestMethod())) {
+                        exchange.getResponseHeaders().set("Allow", "GET");
+                        answer(exchange, 405, json.createObjectNode().put("error", "use GET for " + METRICS).put("field", "method").toString());
+                        return;
+                    }
                     byte[] text = observer.scrape().getBytes(StandardCharsets.UTF_8);
                     exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
                     exchange.sendResponseHeaders(200, text.length);

@@ -272,6 +272,9 @@ class IngestTest {
         double bytes = sample(after, "egopose_ingest_accepted_bytes_total", "") - sample(before, "egopose_ingest_accepted_bytes_total", "");
         assertTrue(bytes > jpeg.length && bytes < jpeg.length + 4096, "accepted bytes " + bytes + " for a " + jpeg.length + " byte JPEG");
         assertTrue(after.lines().anyMatch(l -> l.startsWith("kafka_producer_")), "the ingest producer's Kafka metrics");
+        HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + server.address() + IngestServer.METRICS))
+                .POST(HttpRequest.BodyPublishers.ofString("")).build(), HttpResponse.BodyHandlers.ofString());
+        assertBad(405, "method", post);
     }
 
     @Test
