@@ -89,6 +89,9 @@ public final class IngestServer implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 64);
         } catch (IOException e) {
+            if (observer != null) {
+                observer.close();
+            }
             throw new UncheckedIOException("cannot serve ingest on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         AtomicLong accepted = new AtomicLong();
