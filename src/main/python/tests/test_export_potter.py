@@ -166,12 +166,15 @@ class CheckpointStrictnessTest(unittest.TestCase):
 
 
 class ExportTest(unittest.TestCase):
+    def export_tiny(self, out, *flags):
+        """Exports the seeded random tiny model into ``out`` with ``flags``; returns its card."""
+        self.assertEqual(0, export_potter.main(["--config", "tiny", "--random-init", "--seed", "11", "--out", out, *flags]))
+        with open(os.path.join(out, "model.json")) as f:
+            return json.load(f)
+
     def test_export_writes_script_card_and_fixture_that_agree(self):
         with tempfile.TemporaryDirectory() as out:
-            code = export_potter.main(["--config", "tiny", "--random-init", "--seed", "11", "--out", out, "--fixture"])
-            self.assertEqual(0, code)
-            with open(os.path.join(out, "model.json")) as f:
-                card = json.load(f)
+            card = self.export_tiny(out, "--fixture")
             self.assertEqual("egopose-model-card/1", card["format"])
             self.assertEqual(224, card["input"]["size"])
             self.assertEqual("RGB", card["input"]["channels"])
@@ -195,11 +198,7 @@ class ExportTest(unittest.TestCase):
 
     def test_no_rewrite_scripts_the_reference_module_with_the_same_outputs(self):
         with tempfile.TemporaryDirectory() as out:
-            code = export_potter.main(["--config", "tiny", "--random-init", "--seed", "11", "--out", out,
-                                       "--fixture", "--no-rewrite"])
-            self.assertEqual(0, code)
-            with open(os.path.join(out, "model.json")) as f:
-                self.assertFalse(json.load(f)["exported_with"]["rewritten"])
+            self.assertFalse(self.export_tiny(out, "--fixture", "--no-rewrite")["exported_with"]["rewritten"])
             scripted = torch.jit.load(os.path.join(out, "model.pt"))
             self.assertIn("final_layer", dict(scripted.named_children()))
             import numpy as np
@@ -210,10 +209,7 @@ class ExportTest(unittest.TestCase):
 
     def test_half_export_stores_float16_and_says_so_in_the_card(self):
         with tempfile.TemporaryDirectory() as out:
-            code = export_potter.main(["--config", "tiny", "--random-init", "--seed", "11", "--out", out, "--half"])
-            self.assertEqual(0, code)
-            with open(os.path.join(out, "model.json")) as f:
-                card = json.load(f)
+            card = self.export_tiny(out, "--half")
             self.assertEqual("float16", card["input"]["dtype"])
             scripted = torch.jit.load(os.path.join(out, "model.pt"))
             self.assertEqual({torch.float16}, {t.dtype for t in scripted.state_dict().values()})

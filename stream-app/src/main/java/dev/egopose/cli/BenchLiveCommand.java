@@ -158,14 +158,7 @@ final class BenchLiveCommand implements Callable<Integer> {
         for (int h = 0; h < headsets; h++) {
             String takeUid = headsetKey(h);
             posters.add(threads.submit(() -> {
-                for (int n = 0; pacing.dueNanos(n) < end; n++) {
-                    pacing.awaitFrame(n);
-                    int status = client.post(takeUid, "", n, images.get(n % images.size()), boxes.get(n % boxes.size()), List.of());
-                    posted.incrementAndGet();
-                    if (status != 202) {
-                        refused.incrementAndGet();
-                    }
-                }
+                postPaced(client, takeUid, pacing, end, images, boxes, posted, refused);
                 return null;
             }));
         }
@@ -205,18 +198,27 @@ final class BenchLiveCommand implements Callable<Integer> {
         HeadsetClient client = new HeadsetClient(ingest, perturbed(calibration));
         Pacing pacing = Pacing.startingNow(fps);
         long end = pacing.startNanos() + (long) (warmUpSeconds * 1e9);
-        int sent = 0;
-        for (int n = 0; pacing.dueNanos(n) < end; n++) {
-            pacing.awaitFrame(n);
-            if (client.post(WARM_UP_KEY, "", n, images.get(n % images.size()), boxes.get(n % boxes.size()), List.of()) == 202) {
-                sent++;
-            } else {
-                refused.incrementAndGet();
-            }
-        }
+        AtomicInteger posted = new AtomicInteger();
+        AtomicInteger warmUpRefused = new AtomicInteger();
+        postPaced(client, WARM_UP_KEY, pacing, end, images, boxes, posted, warmUpRefused);
+        refused.addAndGet(warmUpRefused.get());
+        int sent = posted.get() - warmUpRefused.get();
         long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (poses.get() < sent && System.nanoTime() < until) {
             Thread.sleep(20);
+        }
+    }
+
+    /** One headset's frames, posted at the pace until {@code end}; every post and every refusal counted. */
+    private static void postPaced(HeadsetClient client, String takeUid, Pacing pacing, long end, List<byte[]> images,
+                                  List<Map<HandSide, HandBox>> boxes, AtomicInteger posted, AtomicInteger refused) throws Exception {
+        for (int n = 0; pacing.dueNanos(n) < end; n++) {
+            pacing.awaitFrame(n);
+            int status = client.post(takeUid, "", n, images.get(n % images.size()), boxes.get(n % boxes.size()), List.of());
+            posted.incrementAndGet();
+            if (status != 202) {
+                refused.incrementAndGet();
+            }
         }
     }
 
