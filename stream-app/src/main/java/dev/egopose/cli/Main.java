@@ -27,6 +27,9 @@ import picocli.CommandLine.Spec;
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
+    /** Columns of --help: the width the descriptions are written for. */
+    static final int USAGE_WIDTH = 120;
+
     @Spec
     CommandSpec spec;
 
@@ -43,6 +46,11 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         Main main = new Main();
         CommandLine cli = new CommandLine(main).setCaseInsensitiveEnumValuesAllowed(true);
+        // The commands' descriptions are written in lines of up to 120 columns; at picocli's default 80 each
+        // of them wrapped again mid-sentence. -Dpicocli.usage.width still overrides.
+        if (System.getProperty("picocli.usage.width") == null) {
+            cli.setUsageHelpWidth(USAGE_WIDTH);
+        }
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
             PrintWriter err = command.getErr();
             err.println(command.getCommandName() + ": " + oneLine(e));

@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,25 @@ class CommandLineErrorsTest {
         assertEquals(1, text.lines().count(), "expected one line, got:\n" + text);
         assertFalse(text.contains("\tat ") || text.contains("Exception"), text);
         return text;
+    }
+
+    @Test
+    void everyCommandsHelpShowsItsDescriptionLinesWhole() {
+        List<CommandLine> commands = new ArrayList<>(List.of(Main.commandLine()));
+        for (int i = 0; i < commands.size(); i++) {
+            CommandLine command = commands.get(i);
+            commands.addAll(command.getSubcommands().values());
+            String help = command.getUsageMessage(CommandLine.Help.Ansi.OFF);
+            List<String> lines = help.lines().toList();
+            for (String authored : command.getCommandSpec().usageMessage().description()) {
+                for (String line : authored.split("%n|\n")) {
+                    assertTrue(line.length() > Main.USAGE_WIDTH || line.isBlank() || lines.stream().anyMatch(l -> l.strip().equals(line.strip())),
+                            command.getCommandSpec().qualifiedName() + ": description line wrapped: '" + line + "'\n" + help);
+                }
+            }
+            assertTrue(lines.stream().allMatch(l -> l.length() <= Main.USAGE_WIDTH), command.getCommandSpec().qualifiedName() + ":\n" + help);
+        }
+        assertTrue(commands.size() > 20, "commands found: " + commands.size());
     }
 
     @Test
