@@ -16,11 +16,14 @@ import org.opencv.core.Mat;
  * (its rect overlapping no tracked hand's by more than 0.5 IoU) gets a landmark pass. Two hands
  * whose rects overlap that much are one.
  *
- * <p>Sides: the landmark model's handedness is unsure (on our synthetic hands little better than
- * chance), so it decides only what nothing else does. A tracked hand keeps its track's side; a new
+ * <p>Sides: the landmark model's handedness is often unsure (on our synthetic hands little better
+ * than chance), so it decides only what nothing else does. A tracked hand keeps its track's side; a new
  * hand near where a lost hand of a free side was takes that side; a new hand next to a tracked one
- * takes the other side; two new hands are told apart by their handedness (the more right-handed is
- * the right hand); a new hand alone goes by its own.
+ * takes the other side. Otherwise a hand the model is sure of ({@link Landmarks#SURE}) goes by its
+ * handedness, and the rest by where they are, as a wearer's hands reach out from their own side:
+ * looking along a hand's reach (wrist to middle-finger base), the left hand's wrist lies left of the
+ * view's centre; of two new hands, the one further right across their common reach is the right hand.
+ * Reach and centre turn with the view, so this holds however the frame is turned.
  */
 public final class HandTracker {
     static final double SAME_HAND_IOU = 0.5;
@@ -68,7 +71,7 @@ public final class HandTracker {
                     add(fresh, new DetectedHand(found.side(), palm.score(), rect, found), maxHands - hands.size());
                 }
             }
-            hands.addAll(sided(fresh, hands, previous));
+            hands.addAll(sided(fresh, hands, previous, upright.cols() / 2.0, upright.rows() / 2.0));
             landmarkMs += (System.nanoTime() - t) / 1e6;
         }
         return new TrackStep(hands, tracks(hands, previous), detected, detectMs, landmarkMs);
@@ -94,8 +97,8 @@ public final class HandTracker {
         }
     }
 
-    /** New hands with their sides, none taken by a tracked hand (see the class comment). */
-    static List<DetectedHand> sided(List<DetectedHand> fresh, List<DetectedHand> tracked, List<HandTrack> previous) {
+    /** New hands with their sides, none taken by a tracked hand (see the class comment); {@code (cx, cy)} the view's centre. */
+    static List<DetectedHand> sided(List<DetectedHand> fresh, List<DetectedHand> tracked, List<HandTrack> previous, double cx, double cy) {
         Set<HandSide> free = EnumSet.allOf(HandSide.class);
         tracked.forEach(h -> free.remove(h.side()));
         DetectedHand[] out = new DetectedHand[fresh.size()];
@@ -116,12 +119,21 @@ public final class HandTracker {
             }
         }
         if (open.size() == 2 && free.size() == 2) {
-            open.sort(Comparator.comparingDouble(i -> fresh.get(i).landmarks().rightness()));
+            Landmarks a = fresh.get(open.get(0)).landmarks();
+            Landmarks b = fresh.get(open.get(1)).landmarks();
+            if (a.sure() && b.sure() && a.side() != b.side()) {
+                open.sort(Comparator.comparingDouble(i -> fresh.get(i).landmarks().rightness()));
+            } else {
+                double[] reach = {a.reach()[0] + b.reach()[0], a.reach()[1] + b.reach()[1]};
+                open.sort(Comparator.comparingDouble(i -> fresh.get(i).landmarks().rightOf(reach, cx, cy)));
+            }
             out[open.get(0)] = fresh.get(open.get(0)).withSide(HandSide.LEFT);
             out[open.get(1)] = fresh.get(open.get(1)).withSide(HandSide.RIGHT);
         } else {
             for (int i : open) {
-                HandSide side = free.size() == 1 ? free.iterator().next() : fresh.get(i).side();
+                Landmarks l = fresh.get(i).landmarks();
+                HandSide side = free.size() == 1 ? free.iterator().next()
+                        : l.sure() ? l.side() : l.rightOf(l.reach(), cx, cy) >= 0 ? HandSide.RIGHT : HandSide.LEFT;
                 out[i] = fresh.get(i).withSide(side);
                 free.remove(side);
             }
