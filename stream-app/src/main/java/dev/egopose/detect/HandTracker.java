@@ -13,8 +13,9 @@ import org.opencv.core.Mat;
  * MediaPipe Hands' tracking loop for one frame, without state of its own: the landmark model looks
  * in the rects the previous frame's landmarks gave; a hand whose presence falls below {@link Landmarks#MIN_PRESENCE} is lost;
  * when fewer hands than wanted remain, the palm detector runs on the whole frame and each new palm
- * (its rect overlapping no tracked hand's by more than 0.5 IoU) gets a landmark pass. Two hands
- * whose rects overlap that much are one.
+ * (its rect overlapping no tracked hand's by more than 0.5 IoU) gets a landmark pass, and is a hand
+ * when that pass's presence is high enough or the palm's score is at least {@link #SURE_PALM}. Two
+ * hands whose rects overlap that much are one.
  *
  * <p>Sides: the landmark model's handedness is often unsure (on our synthetic hands little better
  * than chance), so it decides only what nothing else does. A tracked hand keeps its track's side; a new
@@ -27,6 +28,12 @@ import org.opencv.core.Mat;
  */
 public final class HandTracker {
     static final double SAME_HAND_IOU = 0.5;
+    /**
+     * A new palm the detector scores this high is a hand even where the landmark model's presence on it
+     * is below {@link Landmarks#MIN_PRESENCE} (our synthetic right hand on fisheye frames: 0.1-0.45); a
+     * tracked hand is still lost below it, and found again by the detector.
+     */
+    static final double SURE_PALM = 0.7;
 
     private final HandDetector detector;
     private final int maxHands;
@@ -67,7 +74,7 @@ public final class HandTracker {
                     continue;
                 }
                 Landmarks found = detector.landmarks(upright, rect);
-                if (found.presence() >= Landmarks.MIN_PRESENCE && !overlapsAny(hands, found)) {
+                if ((found.presence() >= Landmarks.MIN_PRESENCE || palm.score() >= SURE_PALM) && !overlapsAny(hands, found)) {
                     add(fresh, new DetectedHand(found.side(), palm.score(), rect, found), maxHands - hands.size());
                 }
             }
