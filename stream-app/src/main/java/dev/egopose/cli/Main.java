@@ -53,7 +53,7 @@ public final class Main implements Runnable {
         }
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
             PrintWriter err = command.getErr();
-            err.println(command.getCommandName() + ": " + oneLine(e));
+            err.println(name(command) + ": " + oneLine(e));
             if (main.verbose) {
                 e.printStackTrace(err);
             }
@@ -63,7 +63,7 @@ public final class Main implements Runnable {
         cli.setParameterExceptionHandler((e, args) -> {
             CommandLine command = e.getCommandLine();
             PrintWriter err = command.getErr();
-            err.println(command.getCommandName() + ": " + e.getMessage() + " (see: " + command.getCommandSpec().qualifiedName() + " --help)");
+            err.println(name(command) + ": " + e.getMessage() + " (see: " + command.getCommandSpec().qualifiedName() + " --help)");
             if (main.verbose) {
                 e.printStackTrace(err);
             }
@@ -71,6 +71,13 @@ public final class Main implements Runnable {
             return CommandLine.ExitCode.USAGE;
         });
         return cli;
+    }
+
+    /** A command's name under egopose, e.g. {@code bench detector} (the leaf alone, "detector", reads like "detect"). */
+    static String name(CommandLine command) {
+        String qualified = command.getCommandSpec().qualifiedName();
+        String root = command.getCommandSpec().root().name() + " ";
+        return qualified.startsWith(root) ? qualified.substring(root.length()) : qualified;
     }
 
     /** The error's message and, when it adds something, its root cause's, on one line. */

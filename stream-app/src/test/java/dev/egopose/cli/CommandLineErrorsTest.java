@@ -57,6 +57,12 @@ class CommandLineErrorsTest {
     }
 
     @Test
+    void aSubcommandsErrorNamesItsWholePath() {
+        assertEquals(2, execute("bench", "detector", "--takes", "0"));
+        assertTrue(oneErrorLine().startsWith("bench detector: --frames must be 1..10000"), err.toString());
+    }
+
+    @Test
     void anUnknownSettingIsOneLineAndExitTwo() {
         assertEquals(2, execute("run", "--set", "security.protocol=SASL_SSL"));
         String line = oneErrorLine();
