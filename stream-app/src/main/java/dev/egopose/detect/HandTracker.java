@@ -131,7 +131,9 @@ public final class HandTracker {
             if (a.sure() && b.sure() && a.side() != b.side()) {
                 open.sort(Comparator.comparingDouble(i -> fresh.get(i).landmarks().rightness()));
             } else {
-                double[] reach = {a.reach()[0] + b.reach()[0], a.reach()[1] + b.reach()[1]};
+                double[] ra = a.reach();
+                double[] rb = b.reach();
+                double[] reach = {ra[0] + rb[0], ra[1] + rb[1]};
                 open.sort(Comparator.comparingDouble(i -> fresh.get(i).landmarks().rightOf(reach, cx, cy)));
             }
             out[open.get(0)] = fresh.get(open.get(0)).withSide(HandSide.LEFT);

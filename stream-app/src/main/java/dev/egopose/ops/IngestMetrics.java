@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -27,12 +26,8 @@ public final class IngestMetrics implements IngestServer.Observer {
     private final KafkaClientMetrics producerMetrics;
 
     public IngestMetrics(Producer<?, ?> producer) {
-        accepted = Timer.builder("egopose.ingest.frame")
-                .description("From a frame's request to its 202 (HTTP read, checks, Kafka's acknowledgement)")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry);
+        accepted = ProcessorMetrics.latencyTimer("egopose.ingest.frame",
+                "From a frame's request to its 202 (HTTP read, checks, Kafka's acknowledgement)", registry);
         acceptedBytes = Counter.builder("egopose.ingest.accepted.bytes").description("Request bytes of accepted frames").baseUnit("bytes")
                 .register(registry);
         producerMetrics = new KafkaClientMetrics(producer);

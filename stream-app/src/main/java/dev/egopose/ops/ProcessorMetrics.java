@@ -4,6 +4,7 @@ import dev.egopose.model.Batcher;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -40,8 +41,13 @@ public final class ProcessorMetrics implements AutoCloseable {
                 .baseUnit("crops")
                 .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64)
                 .register(registry);
-        modelTime = Timer.builder("egopose.model.batch")
-                .description("Model time per batch")
+        modelTime = latencyTimer("egopose.model.batch", "Model time per batch", registry);
+    }
+
+    /** A timer with a percentile histogram from 1 ms to 30 s: the range of egopose's latencies (batches, frames). */
+    static Timer latencyTimer(String name, String description, MeterRegistry registry) {
+        return Timer.builder(name)
+                .description(description)
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(30))
