@@ -16,11 +16,9 @@ import dev.egopose.egoexo.FrameAnnotation;
 import dev.egopose.synth.SyntheticDataset;
 import dev.egopose.synth.SyntheticTake;
 import dev.egopose.synth.SyntheticTakes;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -107,21 +105,17 @@ final class BenchDetectorCommand implements Callable<Integer> {
         if (!location.present()) {
             throw new ParameterException(spec.commandLine(), "no MediaPipe models in " + location.dir() + ": run scripts/fetch-mediapipe.sh");
         }
-        Path dir = Files.createTempDirectory("egopose-bench-detector");
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode result = mapper.createObjectNode();
-        try (HandDetector detector = HandDetector.load(location, threads)) {
-            SyntheticDataset dataset = SyntheticTakes.generate(dir, frames, takes, seed);
+        try (ScratchDir dir = ScratchDir.create("egopose-bench-detector");
+             HandDetector detector = HandDetector.load(location, threads)) {
+            SyntheticDataset dataset = SyntheticTakes.generate(dir.path(), frames, takes, seed);
             RgbCalibration calibration = new SyntheticTakes().calibration();
             DetectorBoxes boxes = new DetectorBoxes(new HandTracker(detector, 2));
             result.put("takes", takes);
             result.put("frames_per_take", frames);
             result.set("undistorted", run(boxes, dataset, false, calibration).json(mapper));
             result.set("fisheye", run(boxes, dataset, true, calibration).json(mapper));
-        } finally {
-            try (var files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
         if (json) {
             System.out.println(mapper.writeValueAsString(result));

@@ -19,7 +19,6 @@ import dev.egopose.synth.SyntheticDataset;
 import dev.egopose.synth.SyntheticTake;
 import dev.egopose.synth.SyntheticTakes;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -100,38 +99,39 @@ final class BenchLiveCommand implements Callable<Integer> {
         if (headsets < 1 || !(fps > 0) || !(seconds > 0) || !(warmUpSeconds >= 0)) {
             throw new ParameterException(spec.commandLine(), "--headsets must be at least 1, --fps and --seconds positive, --warm-up not negative");
         }
-        Path work = Files.createTempDirectory("egopose-bench-live");
-        SyntheticDataset data = SyntheticTakes.generate(work.resolve("data"), 20, 1, 3);
-        SyntheticTake take = data.takes().get(0);
-        String calibration = Files.readString(data.calibration(take));
-        List<byte[]> images = new ArrayList<>();
-        List<Map<HandSide, HandBox>> boxes = new ArrayList<>();
-        for (int frame : take.frameNumbers()) {
-            images.add(Files.readAllBytes(data.distortedImage(take, frame)));
-            FrameAnnotation annotation = data.groundTruth().takes().get(take.uid()).frames().get(frame);
-            Map<HandSide, HandBox> frameBoxes = new LinkedHashMap<>();
-            for (HandSide side : HandSide.values()) {
-                annotation.hand(side).box().ifPresent(b -> frameBoxes.put(side, b));
+        try (ScratchDir work = ScratchDir.create("egopose-bench-live")) {
+            SyntheticDataset data = SyntheticTakes.generate(work.resolve("data"), 20, 1, 3);
+            SyntheticTake take = data.takes().get(0);
+            String calibration = Files.readString(data.calibration(take));
+            List<byte[]> images = new ArrayList<>();
+            List<Map<HandSide, HandBox>> boxes = new ArrayList<>();
+            for (int frame : take.frameNumbers()) {
+                images.add(Files.readAllBytes(data.distortedImage(take, frame)));
+                FrameAnnotation annotation = data.groundTruth().takes().get(take.uid()).frames().get(frame);
+                Map<HandSide, HandBox> frameBoxes = new LinkedHashMap<>();
+                for (HandSide side : HandSide.values()) {
+                    annotation.hand(side).box().ifPresent(b -> frameBoxes.put(side, b));
+                }
+                boxes.add(frameBoxes);
             }
-            boxes.add(frameBoxes);
-        }
-        try (EmbeddedBroker broker = EmbeddedBroker.startEphemeral()) {
-            settingsOptions.overrides.putIfAbsent("application.id", "egopose-bench-live");
-            settingsOptions.overrides.put("bootstrap.servers", broker.bootstrapServers());
-            settingsOptions.overrides.putIfAbsent("state.dir", work.resolve("state").toString());
-            settingsOptions.overrides.putIfAbsent("model.torch.threads", "1");
-            // live: a pose reaches read_committed consumers only at the next exactly-once commit
-            settingsOptions.overrides.putIfAbsent(LIVE_COMMIT_KEY, LIVE_COMMIT_MS);
-            settingsOptions.overrides.putIfAbsent("num.stream.threads", Integer.toString(Math.min(headsets, 4)));
-            Settings settings = settingsOptions.load();
-            Topics topics = Topics.named(settings.framesTopic(), settings.posesTopic(), settings.dlqTopic());
-            broker.createTopics(partitions(), topics.names());
-            try (StreamApp app = StreamApp.start(settings, Duration.ofMinutes(2));
-                 Producer<String, Frame> producer = ReplayCommand.producer(settings, topics);
-                 IngestServer ingest = IngestCommand.start(settings, producer, topics, "127.0.0.1", 0, Duration.ofSeconds(10))) {
-                Result result = measure(settings, topics, ingest, calibration, images, boxes);
-                print(result, settings);
-                return result.refused() == 0 ? 0 : 1;
+            try (EmbeddedBroker broker = EmbeddedBroker.startEphemeral()) {
+                settingsOptions.overrides.putIfAbsent("application.id", "egopose-bench-live");
+                settingsOptions.overrides.put("bootstrap.servers", broker.bootstrapServers());
+                settingsOptions.overrides.putIfAbsent("state.dir", work.resolve("state").toString());
+                settingsOptions.overrides.putIfAbsent("model.torch.threads", "1");
+                // live: a pose reaches read_committed consumers only at the next exactly-once commit
+                settingsOptions.overrides.putIfAbsent(LIVE_COMMIT_KEY, LIVE_COMMIT_MS);
+                settingsOptions.overrides.putIfAbsent("num.stream.threads", Integer.toString(Math.min(headsets, 4)));
+                Settings settings = settingsOptions.load();
+                Topics topics = Topics.named(settings.framesTopic(), settings.posesTopic(), settings.dlqTopic());
+                broker.createTopics(partitions(), topics.names());
+                try (StreamApp app = StreamApp.start(settings, Duration.ofMinutes(2));
+                     Producer<String, Frame> producer = ReplayCommand.producer(settings, topics);
+                     IngestServer ingest = IngestCommand.start(settings, producer, topics, "127.0.0.1", 0, Duration.ofSeconds(10))) {
+                    Result result = measure(settings, topics, ingest, calibration, images, boxes);
+                    print(result, settings);
+                    return result.refused() == 0 ? 0 : 1;
+                }
             }
         }
     }

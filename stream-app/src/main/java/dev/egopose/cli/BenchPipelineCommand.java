@@ -20,7 +20,6 @@ import dev.egopose.schema.Frame;
 import dev.egopose.schema.HandPoses;
 import dev.egopose.synth.SyntheticDataset;
 import dev.egopose.synth.SyntheticTakes;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,16 +61,18 @@ import picocli.CommandLine.Spec;
             "of a topic with one partition per take), so the processor works through a backlog, and takes",
             "crops/s from the poses a read_committed consumer receives (the first tenth of the frames left out).",
             "The same backlog is first written and posed --warm-up-passes times, unmeasured, as on a processor",
-            "that has served before (on two cores the JIT compilers took a quarter of the CPU in a first pass).",
-            "Before that, in the same run, the bare model is driven through the same batcher",
-            "(max batch, max delay) by as many callers as the processor has stream threads, each posting a",
-            "frame's crops, and again after the pipeline. ratio = pipeline crops/s / bare model crops/s (the mean of the two).",
+            "that has served before (on two cores the JIT compilers took a quarter of the CPU in a first pass),",
+            "then --rounds measured passes. Before the first pass and after each, in the same run, the bare model",
+            "is driven through the same batcher (max batch, max delay) by as many callers as the processor has",
+            "stream threads, each posting a frame's crops, while the processor idles. A round's ratio = its pass's",
+            "crops/s / the mean of the bare runs just before and after it; the report is the round with the median ratio.",
             "Frames are the benchmark's undistorted 512x512 images, or with --fisheye the 1408x1408 fisheye",
             "frames with their calibration (undistorted and cropped by the processor).",
             "--simulated-model 'A+B*n' replaces the model by one that waits A + B*n ms per batch of n crops",
             "without using the CPU (an accelerator's cost curve): the CPU side's own limit then shows.",
             "--json prints {pipeline_crops_per_s, model_crops_per_s, ratio, mean_batch, model_busy_fraction,",
-            "model_ms_per_crop {pipeline, bare}, stage_ms, ...}."
+            "model_ms_per_crop {pipeline, bare}, stage_ms, rounds [{pipeline_crops_per_s, model_crops_per_s, ratio, ...}],",
+            "cpu_ms_per_frame {model, stream_threads, rest, jit}, cpu_utilisation, ...}."
         })
 final class BenchPipelineCommand implements Callable<Integer> {
     /** How long the processor may go without emitting a pose before the bench gives up. */
@@ -117,6 +118,10 @@ final class BenchPipelineCommand implements Callable<Integer> {
             description = "Times the backlog is posed, unmeasured, before the measured pass (default: ${DEFAULT-VALUE}; 0 = none).")
     int warmUpPasses;
 
+    @Option(names = "--rounds", defaultValue = "3", paramLabel = "R",
+            description = "Measured passes, each between two bare-model runs; the median round is reported (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--seed", defaultValue = "11", paramLabel = "S", description = "Seed of the synthetic takes (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -125,17 +130,85 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
     /** What the processor did, from the poses it emitted and the batches it ran. */
     private record PipelineRun(List<HandPoses> poses, Batcher.Stats batches, TreeMap<Integer, Long> batchSizes, double modelBusyMs,
-                               String device, String modelId) {}
+                               String device, String modelId, CpuClock cpu, double windowMs) {}
+
+    /**
+     * CPU time in ms: the whole process's, its model-call threads', its stream threads', and the JIT
+     * compilers' (HotSpot's compile time; the rest of the process is the embedded broker, the bench's
+     * own producer and consumer, GC and the JIT).
+     */
+    private record CpuClock(double processMs, double modelMs, double streamMs, double jitMs) {
+        private static final java.util.regex.Pattern STREAM_THREAD = java.util.regex.Pattern.compile(".*-StreamThread-\\d+");
+
+        static CpuClock now() {
+            var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long[] ids = threads.getAllThreadIds();
+            java.lang.management.ThreadInfo[] infos = threads.getThreadInfo(ids);
+            double model = 0;
+            double stream = 0;
+            for (int i = 0; i < ids.length; i++) {
+                long nanos = infos[i] == null ? -1 : threads.getThreadCpuTime(ids[i]);
+                if (nanos < 0) {
+                    continue; // ended meanwhile
+                }
+                String name = infos[i].getThreadName();
+                if (name.startsWith("egopose-model-call-")) {
+                    model += nanos / 1e6;
+                } else if (STREAM_THREAD.matcher(name).matches()) {
+                    stream += nanos / 1e6;
+                }
+            }
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+            return new CpuClock(os.getProcessCpuTime() / 1e6, model, stream, jit == null ? 0 : jit.getTotalCompilationTime());
+        }
+
+        CpuClock since(CpuClock earlier) {
+            return new CpuClock(processMs - earlier.processMs, modelMs - earlier.modelMs, streamMs - earlier.streamMs, jitMs - earlier.jitMs);
+        }
+    }
 
     /** What the bare model did under the same batch policy. */
     private record BareRun(double cropsPerS, double meanBatch, double modelMsPerCrop) {}
 
+    /** A measured pass's figures from its poses, the first tenth by emit time left out (the backlog still being written). */
+    private record Pass(int frames, double cropsPerS, double framesPerS, double wallMs, double decodeMs, double cropMs, double modelMs) {
+        static Pass of(List<HandPoses> poses) {
+            List<HandPoses> byEmit = poses.stream().sorted(Comparator.comparingLong(HandPoses::getEmittedAtMs)).toList();
+            int warm = Math.max(1, byEmit.size() / 10);
+            long from = byEmit.get(warm - 1).getEmittedAtMs();
+            long to = byEmit.get(byEmit.size() - 1).getEmittedAtMs();
+            List<HandPoses> measured = byEmit.subList(warm, byEmit.size());
+            double seconds = Math.max(1, to - from) / 1000.0;
+            long crops = measured.stream().mapToLong(p -> p.getHands().size()).sum();
+            return new Pass(poses.size(), crops / seconds, measured.size() / seconds, to - byEmit.get(0).getReceivedAtMs(),
+                    measured.stream().mapToDouble(HandPoses::getDecodeMs).average().orElse(Double.NaN),
+                    measured.stream().mapToDouble(HandPoses::getCropMs).average().orElse(Double.NaN),
+                    measured.stream().mapToDouble(HandPoses::getModelMs).average().orElse(Double.NaN));
+        }
+    }
+
+    /** One measured pass between the bare model's runs just before and after it. */
+    private record Round(PipelineRun run, Pass pass, BareRun before, BareRun after) {
+        double modelCropsPerS() {
+            return (before.cropsPerS() + after.cropsPerS()) / 2;
+        }
+
+        double ratio() {
+            return pass.cropsPerS() / modelCropsPerS();
+        }
+
+        double modelBusyFraction() {
+            return run.modelBusyMs() / pass.wallMs();
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         if (frames < 10 || takes < 1 || takes > 12 || takes > frames || streamThreads < 1 || streamThreads > 16 || torchThreads < 1
-                || warmUpPasses < 0 || warmUpPasses > 10) {
+                || warmUpPasses < 0 || warmUpPasses > 10 || rounds < 1 || rounds > 10) {
             throw new ParameterException(spec.commandLine(), "--frames must be at least 10 and at least --takes, --takes 1..12,"
-                    + " --stream-threads 1..16, --threads at least 1, --warm-up-passes 0..10");
+                    + " --stream-threads 1..16, --threads at least 1, --warm-up-passes 0..10, --rounds 1..10");
         }
         Path dir = modelDir != null ? modelDir : BundledModel.extract();
         if (simulatedModel != null) {
@@ -146,38 +219,35 @@ final class BenchPipelineCommand implements Callable<Integer> {
             }
         }
         TorchThreads.set(torchThreads);
-        Path work = Files.createTempDirectory("egopose-bench-pipeline");
-        int perTake = (frames + takes - 1) / takes;
-        long takeSeed = seedWithOnePartitionPerTake();
-        System.err.printf("bench pipeline: writing %d synthetic take(s) of %d frames (seed %d)%n", takes, perTake, takeSeed);
-        SyntheticDataset data = SyntheticTakes.generate(work.resolve("data"), perTake, takes, takeSeed);
-        TakeSet takeSet = fisheye
-                ? TakeSet.open(data.annotationTest(), data.distortedImages(), data.split(), data.calibrations())
-                : TakeSet.open(data.annotationTest(), data.undistortedImages(), data.split(), null);
-        List<ReplayFrame> replayFrames = takeSet.frames(Set.of(), 0);
+        try (ScratchDir work = ScratchDir.create("egopose-bench-pipeline")) {
+            int perTake = (frames + takes - 1) / takes;
+            long takeSeed = seedWithOnePartitionPerTake();
+            System.err.printf("bench pipeline: writing %d synthetic take(s) of %d frames (seed %d)%n", takes, perTake, takeSeed);
+            SyntheticDataset data = SyntheticTakes.generate(work.resolve("data"), perTake, takes, takeSeed);
+            TakeSet takeSet = fisheye
+                    ? TakeSet.open(data.annotationTest(), data.distortedImages(), data.split(), data.calibrations())
+                    : TakeSet.open(data.annotationTest(), data.undistortedImages(), data.split(), null);
+            List<ReplayFrame> replayFrames = takeSet.frames(Set.of(), 0);
 
-        try (EmbeddedBroker broker = EmbeddedBroker.startEphemeral()) {
-            settingsOptions.overrides.putIfAbsent("application.id", "egopose-bench-pipeline");
-            settingsOptions.overrides.put("bootstrap.servers", broker.bootstrapServers());
-            settingsOptions.overrides.putIfAbsent("state.dir", work.resolve("state").toString());
-            settingsOptions.overrides.put("model.torch.threads", Integer.toString(torchThreads));
-            settingsOptions.overrides.put("num.stream.threads", Integer.toString(streamThreads));
-            settingsOptions.overrides.putIfAbsent("image.uri.roots", work.resolve("data").toString());
-            if (modelDir != null) {
-                settingsOptions.overrides.put("model.dir", modelDir.toString());
+            try (EmbeddedBroker broker = EmbeddedBroker.startEphemeral()) {
+                settingsOptions.overrides.putIfAbsent("application.id", "egopose-bench-pipeline");
+                settingsOptions.overrides.put("bootstrap.servers", broker.bootstrapServers());
+                settingsOptions.overrides.putIfAbsent("state.dir", work.resolve("state").toString());
+                settingsOptions.overrides.put("model.torch.threads", Integer.toString(torchThreads));
+                settingsOptions.overrides.put("num.stream.threads", Integer.toString(streamThreads));
+                settingsOptions.overrides.putIfAbsent("image.uri.roots", work.resolve("data").toString());
+                if (modelDir != null) {
+                    settingsOptions.overrides.put("model.dir", modelDir.toString());
+                }
+                Settings settings = settingsOptions.load();
+                Topics topics = Topics.named(settings.framesTopic(), settings.posesTopic(), settings.dlqTopic());
+
+                System.err.println("bench pipeline: the bare model under the same batch policy");
+                BareRun first = bareModel(settings, dir, replayFrames);
+
+                broker.createTopics(takes, topics.names());
+                print(pipeline(settings, topics, dir, takeSet, replayFrames, first), settings);
             }
-            Settings settings = settingsOptions.load();
-            Topics topics = Topics.named(settings.framesTopic(), settings.posesTopic(), settings.dlqTopic());
-
-            System.err.println("bench pipeline: the bare model under the same batch policy");
-            BareRun before = bareModel(settings, dir, replayFrames);
-
-            broker.createTopics(takes, topics.names());
-            PipelineRun run = pipeline(settings, topics, dir, takeSet, replayFrames);
-            // the bare model again after the pipeline: on a shared machine its speed drifts between runs
-            System.err.println("bench pipeline: the bare model again");
-            BareRun after = bareModel(settings, dir, replayFrames);
-            print(run, before, after, settings);
         }
         return 0;
     }
@@ -272,9 +342,11 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
     /**
      * Starts the processor, waits until its stream threads share the takes' tasks (a first rebalance
-     * gives every task to the first thread to join), then writes all frames at once and reads the poses.
+     * gives every task to the first thread to join), then per pass writes all frames at once and reads
+     * the poses; after each measured pass, with the processor idle, the bare model runs again.
      */
-    private PipelineRun pipeline(Settings settings, Topics topics, Path dir, TakeSet takeSet, List<ReplayFrame> replayFrames) throws Exception {
+    private List<Round> pipeline(Settings settings, Topics topics, Path dir, TakeSet takeSet, List<ReplayFrame> replayFrames, BareRun first)
+            throws Exception {
         HandPoseModel model = newModel(settings, dir);
         TreeMap<Integer, Long> sizes = new TreeMap<>();
         AtomicLong modelNanos = new AtomicLong();
@@ -292,18 +364,31 @@ final class BenchPipelineCommand implements Callable<Integer> {
                 System.err.printf("bench pipeline: warm-up pass %d of %d, %d frames on the frames topic%n", pass, warmUpPasses, replayFrames.size());
                 consume(consumer, replayFrames.size());
             }
-            Batcher.Stats before = app.batcherStats();
-            synchronized (sizes) {
-                sizes.clear();
-                modelNanos.set(0);
+            List<Round> measured = new ArrayList<>();
+            BareRun before = first;
+            for (int round = 1; round <= rounds; round++) {
+                Batcher.Stats counted = app.batcherStats();
+                CpuClock cpu = CpuClock.now();
+                long windowStart = System.nanoTime();
+                synchronized (sizes) {
+                    sizes.clear();
+                    modelNanos.set(0);
+                }
+                write(settings, topics, takeSet, replayFrames, imagesByUri);
+                System.err.printf("bench pipeline: round %d of %d, %d frames on the frames topic%n", round, rounds, replayFrames.size());
+                List<HandPoses> poses = consume(consumer, replayFrames.size());
+                PipelineRun run;
+                synchronized (sizes) {
+                    run = new PipelineRun(poses, app.batcherStats().since(counted), new TreeMap<>(sizes), modelNanos.get() / 1e6, app.device(),
+                            model.card().modelId(), CpuClock.now().since(cpu), (System.nanoTime() - windowStart) / 1e6);
+                }
+                // the bare model again after each pass: on a shared machine its speed drifts within a run
+                System.err.printf("bench pipeline: round %d of %d, the bare model again%n", round, rounds);
+                BareRun after = bareModel(settings, dir, replayFrames);
+                measured.add(new Round(run, Pass.of(poses), before, after));
+                before = after;
             }
-            write(settings, topics, takeSet, replayFrames, imagesByUri);
-            System.err.printf("bench pipeline: %d frames on the frames topic%n", replayFrames.size());
-            List<HandPoses> poses = consume(consumer, replayFrames.size());
-            synchronized (sizes) {
-                return new PipelineRun(poses, app.batcherStats().since(before), new TreeMap<>(sizes), modelNanos.get() / 1e6, app.device(),
-                        model.card().modelId());
-            }
+            return measured;
         }
     }
 
@@ -367,59 +452,79 @@ final class BenchPipelineCommand implements Callable<Integer> {
         return poses;
     }
 
-    private void print(PipelineRun run, BareRun before, BareRun after, Settings settings) {
-        BareRun bare = new BareRun((before.cropsPerS() + after.cropsPerS()) / 2, (before.meanBatch() + after.meanBatch()) / 2,
-                (before.modelMsPerCrop() + after.modelMsPerCrop()) / 2);
-        List<HandPoses> byEmit = run.poses().stream().sorted(Comparator.comparingLong(HandPoses::getEmittedAtMs)).toList();
-        int warm = Math.max(1, byEmit.size() / 10);
-        long from = byEmit.get(warm - 1).getEmittedAtMs();
-        long to = byEmit.get(byEmit.size() - 1).getEmittedAtMs();
-        List<HandPoses> measured = byEmit.subList(warm, byEmit.size());
-        long crops = measured.stream().mapToLong(p -> p.getHands().size()).sum();
-        double seconds = Math.max(1, to - from) / 1000.0;
-        double pipelineCropsPerS = crops / seconds;
-        double wallMs = to - byEmit.get(0).getReceivedAtMs();
-        double ratio = pipelineCropsPerS / bare.cropsPerS();
-        double decode = measured.stream().mapToDouble(HandPoses::getDecodeMs).average().orElse(Double.NaN);
-        double crop = measured.stream().mapToDouble(HandPoses::getCropMs).average().orElse(Double.NaN);
-        double model = measured.stream().mapToDouble(HandPoses::getModelMs).average().orElse(Double.NaN);
+    private void print(List<Round> measured, Settings settings) {
+        List<Round> byRatio = measured.stream().sorted(Comparator.comparingDouble(Round::ratio)).toList();
+        Round median = byRatio.get((byRatio.size() - 1) / 2);
+        PipelineRun run = median.run();
+        Pass pass = median.pass();
+        BareRun bare = new BareRun(median.modelCropsPerS(), (median.before().meanBatch() + median.after().meanBatch()) / 2,
+                (median.before().modelMsPerCrop() + median.after().modelMsPerCrop()) / 2);
+        double pipelineMsPerCrop = run.modelBusyMs() / Math.max(1, run.batches().crops());
+        CpuClock cpu = run.cpu();
+        int posed = pass.frames();
+        double utilisation = cpu.processMs() / (run.windowMs() * Runtime.getRuntime().availableProcessors());
         if (json) {
             ObjectNode out = new ObjectMapper().createObjectNode();
             out.put("model", run.modelId()).put("device", run.device());
-            out.put("frames", run.poses().size()).put("takes", takes).put("fisheye", fisheye).put("warm_up_passes", warmUpPasses)
+            out.put("frames", pass.frames()).put("takes", takes).put("fisheye", fisheye).put("warm_up_passes", warmUpPasses)
                     .put("images", imagesByUri ? "uri" : "inline");
             out.put("stream_threads", streamThreads).put("torch_threads", torchThreads);
             out.put("max_batch", settings.maxBatch()).put("max_delay_ms", settings.maxDelayMs());
             out.put("crop_mode", settings.cropMode().name().toLowerCase());
-            out.put("pipeline_crops_per_s", round(pipelineCropsPerS));
-            out.put("pipeline_frames_per_s", round(measured.size() / seconds));
+            out.put("round", measured.indexOf(median) + 1);
+            out.put("pipeline_crops_per_s", round(pass.cropsPerS()));
+            out.put("pipeline_frames_per_s", round(pass.framesPerS()));
             out.put("model_crops_per_s", round(bare.cropsPerS()));
-            out.put("model_crops_per_s_before", round(before.cropsPerS())).put("model_crops_per_s_after", round(after.cropsPerS()));
-            out.put("ratio", Math.round(ratio * 1000) / 1000.0);
+            out.put("model_crops_per_s_before", round(median.before().cropsPerS())).put("model_crops_per_s_after", round(median.after().cropsPerS()));
+            out.put("ratio", round3(median.ratio()));
             out.put("mean_batch", round(run.batches().meanBatch()));
             out.put("model_mean_batch", round(bare.meanBatch()));
             var histogram = out.putObject("batch_sizes");
             run.batchSizes().forEach((size, count) -> histogram.put(Integer.toString(size), count));
-            out.put("model_busy_fraction", round(run.modelBusyMs() / wallMs));
+            out.put("model_busy_fraction", round(median.modelBusyFraction()));
             // the model's own calls, per crop: slower in the pipeline when crops and Kafka share its cores
             var perCrop = out.putObject("model_ms_per_crop");
-            perCrop.put("pipeline", round(run.modelBusyMs() / Math.max(1, run.batches().crops()))).put("bare", round(bare.modelMsPerCrop()));
+            perCrop.put("pipeline", round(pipelineMsPerCrop)).put("bare", round(bare.modelMsPerCrop()));
             var stages = out.putObject("stage_ms");
-            stages.put("decode", round(decode)).put("crop", round(crop)).put("model", round(model))
+            stages.put("decode", round(pass.decodeMs())).put("crop", round(pass.cropMs())).put("model", round(pass.modelMs()))
                     .put("batch_wait", round(run.batches().meanQueueWaitMs()));
+            // from the write of the pass's backlog to its last pose
+            var cpuPerFrame = out.putObject("cpu_ms_per_frame");
+            cpuPerFrame.put("process", round(cpu.processMs() / posed)).put("model", round(cpu.modelMs() / posed))
+                    .put("stream_threads", round(cpu.streamMs() / posed))
+                    .put("rest", round((cpu.processMs() - cpu.modelMs() - cpu.streamMs()) / posed)).put("jit", round(cpu.jitMs() / posed));
+            out.put("cpu_utilisation", round(utilisation)).put("cores", Runtime.getRuntime().availableProcessors());
+            var all = out.putArray("rounds");
+            for (Round r : measured) {
+                all.addObject().put("pipeline_crops_per_s", round(r.pass().cropsPerS())).put("model_crops_per_s", round(r.modelCropsPerS()))
+                        .put("ratio", round3(r.ratio())).put("model_busy_fraction", round(r.modelBusyFraction()))
+                        .put("mean_batch", round(r.run().batches().meanBatch()))
+                        .put("cpu_utilisation", round(r.run().cpu().processMs() / (r.run().windowMs() * Runtime.getRuntime().availableProcessors())))
+                        .put("cpu_ms_per_frame", round(r.run().cpu().processMs() / r.pass().frames()))
+                        .put("jit_ms_per_frame", round(r.run().cpu().jitMs() / r.pass().frames()));
+            }
             System.out.println(out.toPrettyString());
         } else {
-            System.out.printf("%s on %s, %d frames in %d take(s)%s, %d stream thread(s), torch threads %d%n", run.modelId(), run.device(),
-                    run.poses().size(), takes, fisheye ? " (fisheye)" : "", streamThreads, torchThreads);
+            System.out.printf("%s on %s, %d frames in %d take(s)%s, %d stream thread(s), torch threads %d, round %d of %d (median ratio)%n",
+                    run.modelId(), run.device(), pass.frames(), takes, fisheye ? " (fisheye)" : "", streamThreads, torchThreads,
+                    measured.indexOf(median) + 1, measured.size());
             System.out.printf("pipeline %.1f crops/s (%.1f frames/s), bare model %.1f crops/s under the same batch policy: ratio %.3f%n",
-                    pipelineCropsPerS, measured.size() / seconds, bare.cropsPerS(), ratio);
+                    pass.cropsPerS(), pass.framesPerS(), bare.cropsPerS(), median.ratio());
             System.out.printf("mean batch %.2f in the pipeline, %.2f bare; model busy %.0f%% of the pipeline's time;"
                             + " model calls %.2f ms per crop in the pipeline, %.2f bare%n",
-                    run.batches().meanBatch(), bare.meanBatch(), 100 * run.modelBusyMs() / wallMs,
-                    run.modelBusyMs() / Math.max(1, run.batches().crops()), bare.modelMsPerCrop());
+                    run.batches().meanBatch(), bare.meanBatch(), 100 * median.modelBusyFraction(), pipelineMsPerCrop, bare.modelMsPerCrop());
             System.out.printf("per frame: decode %.1f ms, crop %.1f ms, model %.1f ms (its batch, waiting included), batch wait %.1f ms%n",
-                    decode, crop, model, run.batches().meanQueueWaitMs());
+                    pass.decodeMs(), pass.cropMs(), pass.modelMs(), run.batches().meanQueueWaitMs());
+            System.out.printf("CPU per frame: %.1f ms in all (model threads %.1f, stream threads %.1f, the rest %.1f of which JIT %.1f);"
+                            + " %.0f%% of %d cores%n",
+                    cpu.processMs() / posed, cpu.modelMs() / posed, cpu.streamMs() / posed, (cpu.processMs() - cpu.modelMs() - cpu.streamMs()) / posed,
+                    cpu.jitMs() / posed, 100 * utilisation, Runtime.getRuntime().availableProcessors());
+            System.out.printf("ratios by round: %s%n", String.join(", ", measured.stream().map(r -> String.format("%.3f", r.ratio())).toList()));
         }
+    }
+
+    private static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
     }
 
     private static double round(double v) {

@@ -172,8 +172,8 @@ final class DemoCommand implements Callable<Integer> {
 
         ObjectNode summary = new ObjectMapper().createObjectNode();
         say("starting an embedded Kafka broker");
-        try (EmbeddedBroker broker = EmbeddedBroker.startEphemeral()) {
-            Settings settings = settings(broker.bootstrapServers(), Files.createTempDirectory("egopose-demo-state"), dir.resolve("data"));
+        try (EmbeddedBroker broker = EmbeddedBroker.startEphemeral(); ScratchDir state = ScratchDir.create("egopose-demo-state")) {
+            Settings settings = settings(broker.bootstrapServers(), state.path(), dir.resolve("data"));
             Topics topics = Topics.named(settings.framesTopic(), settings.posesTopic(), settings.dlqTopic());
             broker.createTopics(2, topics.names());
             say("Kafka at " + broker.bootstrapServers() + "; starting the stream processor");
