@@ -99,6 +99,7 @@ final class BenchLiveCommand implements Callable<Integer> {
         if (headsets < 1 || !(fps > 0) || !(seconds > 0) || !(warmUpSeconds >= 0)) {
             throw new ParameterException(spec.commandLine(), "--headsets must be at least 1, --fps and --seconds positive, --warm-up not negative");
         }
+        settingsOptions.refuseBroker();
         try (ScratchDir work = ScratchDir.create("egopose-bench-live")) {
             SyntheticDataset data = SyntheticTakes.generate(work.resolve("data"), 20, 1, 3);
             SyntheticTake take = data.takes().get(0);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** The options every command that talks to the processor's Kafka shares: a settings file, the broker, overrides. */
@@ -29,6 +30,17 @@ final class SettingsOptions {
         Settings settings = Settings.load(file, System.getenv(), commandLine());
         warnUnknown(settings.kafka().keySet());
         return settings;
+    }
+
+    /**
+     * For a command that runs on an embedded broker of its own: a broker named on the command line
+     * would be ignored, so it is a usage error instead.
+     */
+    void refuseBroker() {
+        if (bootstrap != null || overrides.containsKey("bootstrap.servers")) {
+            throw new ParameterException(command.commandLine(),
+                    "--bootstrap (bootstrap.servers) does not apply: this command runs on an embedded broker of its own");
+        }
     }
 
     /** The settings {@link #load} would give, each with its source (for {@code egopose config}). */

@@ -91,6 +91,16 @@ class BenchPipelineCommandTest {
         assertTrue(run.text().contains("--rounds 1..10"), run.text());
     }
 
+    @Test
+    void aBrokerOfTheUsersIsRefusedNotIgnored() {
+        for (String[] args : List.of(new String[] {"bench", "pipeline", "--bootstrap", "127.0.0.1:9092"},
+                new String[] {"bench", "live", "--set", "bootstrap.servers=127.0.0.1:9092"})) {
+            CliRun run = CliRun.of(args);
+            assertEquals(2, run.code(), run.text());
+            assertTrue(run.text().contains("embedded broker of its own"), run.text());
+        }
+    }
+
     private static Set<Path> scratchDirs() throws IOException {
         try (Stream<Path> dirs = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return dirs.filter(d -> d.getFileName().toString().startsWith("egopose-bench-pipeline")).collect(Collectors.toCollection(HashSet::new));
