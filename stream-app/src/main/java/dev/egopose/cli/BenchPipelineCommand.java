@@ -20,6 +20,9 @@ import dev.egopose.schema.Frame;
 import dev.egopose.schema.HandPoses;
 import dev.egopose.synth.SyntheticDataset;
 import dev.egopose.synth.SyntheticTakes;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +37,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -78,6 +82,7 @@ import picocli.CommandLine.Spec;
 final class BenchPipelineCommand implements Callable<Integer> {
     /** How long the processor may go without emitting a pose before the bench gives up. */
     private static final Duration STALL = Duration.ofMinutes(3);
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     @Spec
     CommandSpec spec;
@@ -130,8 +135,14 @@ final class BenchPipelineCommand implements Callable<Integer> {
     boolean json;
 
     /** What the processor did, from the poses it emitted and the batches it ran. */
-    private record PipelineRun(List<HandPoses> poses, Batcher.Stats batches, TreeMap<Integer, Long> batchSizes, double modelBusyMs,
-                               String device, String modelId, CpuClock cpu, double windowMs) {}
+    private record PipelineRun(Batcher.Stats batches, TreeMap<Integer, Long> batchSizes, double modelBusyMs,
+                               String device, String modelId, CpuClock cpu, double windowMs) {
+        /** The process's CPU time over the pass's wall time and all cores. */
+        double cpuUtilisation() {
+            return cpu.processMs() / (windowMs * CORES);
+        }
+    }
+
 
     /**
      * CPU time in ms: the whole process's, its model-call threads', its stream threads', and the JIT
@@ -139,12 +150,12 @@ final class BenchPipelineCommand implements Callable<Integer> {
      * own producer and consumer, GC and the JIT).
      */
     private record CpuClock(double processMs, double modelMs, double streamMs, double jitMs) {
-        private static final java.util.regex.Pattern STREAM_THREAD = java.util.regex.Pattern.compile(".*-StreamThread-\\d+");
+        private static final Pattern STREAM_THREAD = Pattern.compile(".*-StreamThread-\\d+");
 
         static CpuClock now() {
-            var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long[] ids = threads.getAllThreadIds();
-            java.lang.management.ThreadInfo[] infos = threads.getThreadInfo(ids);
+            ThreadInfo[] infos = threads.getThreadInfo(ids);
             double model = 0;
             double stream = 0;
             for (int i = 0; i < ids.length; i++) {
@@ -153,15 +164,20 @@ final class BenchPipelineCommand implements Callable<Integer> {
                     continue; // ended meanwhile
                 }
                 String name = infos[i].getThreadName();
-                if (name.startsWith("egopose-model-call-")) {
+                if (name.startsWith(Batcher.CALL_THREAD_PREFIX)) {
                     model += nanos / 1e6;
                 } else if (STREAM_THREAD.matcher(name).matches()) {
                     stream += nanos / 1e6;
                 }
             }
-            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-            var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            var jit = ManagementFactory.getCompilationMXBean();
             return new CpuClock(os.getProcessCpuTime() / 1e6, model, stream, jit == null ? 0 : jit.getTotalCompilationTime());
+        }
+
+        /** Neither the model-call nor the stream threads: the broker, the bench's clients, GC, the JIT. */
+        double restMs() {
+            return processMs - modelMs - streamMs;
         }
 
         CpuClock since(CpuClock earlier) {
@@ -199,12 +215,14 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
     /** One measured pass between the bare model's runs just before and after it. */
     private record Round(PipelineRun run, Pass pass, BareRun before, BareRun after) {
-        double modelCropsPerS() {
-            return (before.cropsPerS() + after.cropsPerS()) / 2;
+        /** The bare runs before and after, averaged. */
+        BareRun bare() {
+            return new BareRun((before.cropsPerS() + after.cropsPerS()) / 2, (before.meanBatch() + after.meanBatch()) / 2,
+                    (before.modelMsPerCrop() + after.modelMsPerCrop()) / 2);
         }
 
         double ratio() {
-            return pass.cropsPerS() / modelCropsPerS();
+            return pass.cropsPerS() / bare().cropsPerS();
         }
 
         double modelBusyFraction() {
@@ -390,7 +408,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
                 List<HandPoses> poses = consume(consumer, replayFrames.size());
                 PipelineRun run;
                 synchronized (sizes) {
-                    run = new PipelineRun(poses, app.batcherStats().since(counted), new TreeMap<>(sizes), modelNanos.get() / 1e6, app.device(),
+                    run = new PipelineRun(app.batcherStats().since(counted), new TreeMap<>(sizes), modelNanos.get() / 1e6, app.device(),
                             model.card().modelId(), CpuClock.now().since(cpu), (System.nanoTime() - windowStart) / 1e6);
                 }
                 // the bare model again after each pass: on a shared machine its speed drifts within a run
@@ -466,14 +484,13 @@ final class BenchPipelineCommand implements Callable<Integer> {
     private void print(List<Round> measured, Settings settings) {
         List<Round> byRatio = measured.stream().sorted(Comparator.comparingDouble(Round::ratio)).toList();
         Round median = byRatio.get((byRatio.size() - 1) / 2);
+        int medianRound = measured.indexOf(median) + 1;
         PipelineRun run = median.run();
         Pass pass = median.pass();
-        BareRun bare = new BareRun(median.modelCropsPerS(), (median.before().meanBatch() + median.after().meanBatch()) / 2,
-                (median.before().modelMsPerCrop() + median.after().modelMsPerCrop()) / 2);
+        BareRun bare = median.bare();
         double pipelineMsPerCrop = run.modelBusyMs() / Math.max(1, run.batches().crops());
         CpuClock cpu = run.cpu();
         int posed = pass.frames();
-        double utilisation = cpu.processMs() / (run.windowMs() * Runtime.getRuntime().availableProcessors());
         if (json) {
             ObjectNode out = new ObjectMapper().createObjectNode();
             out.put("model", run.modelId()).put("device", run.device());
@@ -482,7 +499,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
             out.put("stream_threads", streamThreads).put("torch_threads", torchThreads);
             out.put("max_batch", settings.maxBatch()).put("max_delay_ms", settings.maxDelayMs());
             out.put("crop_mode", settings.cropMode().name().toLowerCase());
-            out.put("round", measured.indexOf(median) + 1);
+            out.put("round", medianRound);
             out.put("pipeline_crops_per_s", round(pass.cropsPerS()));
             out.put("pipeline_frames_per_s", round(pass.framesPerS()));
             out.put("model_crops_per_s", round(bare.cropsPerS()));
@@ -503,14 +520,14 @@ final class BenchPipelineCommand implements Callable<Integer> {
             var cpuPerFrame = out.putObject("cpu_ms_per_frame");
             cpuPerFrame.put("process", round(cpu.processMs() / posed)).put("model", round(cpu.modelMs() / posed))
                     .put("stream_threads", round(cpu.streamMs() / posed))
-                    .put("rest", round((cpu.processMs() - cpu.modelMs() - cpu.streamMs()) / posed)).put("jit", round(cpu.jitMs() / posed));
-            out.put("cpu_utilisation", round(utilisation)).put("cores", Runtime.getRuntime().availableProcessors());
+                    .put("rest", round(cpu.restMs() / posed)).put("jit", round(cpu.jitMs() / posed));
+            out.put("cpu_utilisation", round(run.cpuUtilisation())).put("cores", CORES);
             var all = out.putArray("rounds");
             for (Round r : measured) {
-                all.addObject().put("pipeline_crops_per_s", round(r.pass().cropsPerS())).put("model_crops_per_s", round(r.modelCropsPerS()))
+                all.addObject().put("pipeline_crops_per_s", round(r.pass().cropsPerS())).put("model_crops_per_s", round(r.bare().cropsPerS()))
                         .put("ratio", round3(r.ratio())).put("model_busy_fraction", round(r.modelBusyFraction()))
                         .put("mean_batch", round(r.run().batches().meanBatch()))
-                        .put("cpu_utilisation", round(r.run().cpu().processMs() / (r.run().windowMs() * Runtime.getRuntime().availableProcessors())))
+                        .put("cpu_utilisation", round(r.run().cpuUtilisation()))
                         .put("cpu_ms_per_frame", round(r.run().cpu().processMs() / r.pass().frames()))
                         .put("jit_ms_per_frame", round(r.run().cpu().jitMs() / r.pass().frames()));
             }
@@ -518,7 +535,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
         } else {
             System.out.printf("%s on %s, %d frames in %d take(s)%s, %d stream thread(s), torch threads %d, round %d of %d (median ratio)%n",
                     run.modelId(), run.device(), pass.frames(), takes, fisheye ? " (fisheye)" : "", streamThreads, torchThreads,
-                    measured.indexOf(median) + 1, measured.size());
+                    medianRound, measured.size());
             System.out.printf("pipeline %.1f crops/s (%.1f frames/s), bare model %.1f crops/s under the same batch policy: ratio %.3f%n",
                     pass.cropsPerS(), pass.framesPerS(), bare.cropsPerS(), median.ratio());
             System.out.printf("mean batch %.2f in the pipeline, %.2f bare; model busy %.0f%% of the pipeline's time;"
@@ -528,8 +545,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
                     pass.decodeMs(), pass.cropMs(), pass.modelMs(), run.batches().meanQueueWaitMs());
             System.out.printf("CPU per frame: %.1f ms in all (model threads %.1f, stream threads %.1f, the rest %.1f of which JIT %.1f);"
                             + " %.0f%% of %d cores%n",
-                    cpu.processMs() / posed, cpu.modelMs() / posed, cpu.streamMs() / posed, (cpu.processMs() - cpu.modelMs() - cpu.streamMs()) / posed,
-                    cpu.jitMs() / posed, 100 * utilisation, Runtime.getRuntime().availableProcessors());
+                    cpu.processMs() / posed, cpu.modelMs() / posed, cpu.streamMs() / posed, cpu.restMs() / posed,
+                    cpu.jitMs() / posed, 100 * run.cpuUtilisation(), CORES);
             System.out.printf("ratios by round: %s%n", String.join(", ", measured.stream().map(r -> String.format("%.3f", r.ratio())).toList()));
         }
     }

@@ -35,6 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * from a model that cannot run at all.
  */
 public final class Batcher implements AutoCloseable {
+    /** The names of the threads that call the model start with this. */
+    public static final String CALL_THREAD_PREFIX = "egopose-model-call-";
+
     private final HandPoseModel model;
     private final int maxBatch;
     private final long maxDelayNanos;
@@ -118,7 +121,7 @@ public final class Batcher implements AutoCloseable {
         this.callTimeoutNanos = callTimeout.toNanos();
         AtomicInteger threads = new AtomicInteger();
         this.calls = Executors.newCachedThreadPool(task -> {
-            Thread t = new Thread(task, "egopose-model-call-" + threads.incrementAndGet());
+            Thread t = new Thread(task, CALL_THREAD_PREFIX + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
