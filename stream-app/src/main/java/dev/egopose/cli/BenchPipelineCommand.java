@@ -239,9 +239,10 @@ final class BenchPipelineCommand implements Callable<Integer> {
         }
         settingsOptions.refuseBroker();
         Path dir = modelDir != null ? modelDir : BundledModel.extract();
+        ModelCard card = TorchScriptModel.readCard(dir); // a wrong --model fails before the takes are made
         if (simulatedModel != null) {
             try {
-                simulated = SimulatedModel.parse(simulatedModel, ModelCard.read(dir.resolve("model.json")));
+                simulated = SimulatedModel.parse(simulatedModel, card);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "--simulated-model: " + e.getMessage());
             }

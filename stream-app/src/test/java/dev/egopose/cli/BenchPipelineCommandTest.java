@@ -101,6 +101,14 @@ class BenchPipelineCommandTest {
         }
     }
 
+    @Test
+    void aMissingModelFolderFailsBeforeAnyTakeIsWritten() {
+        CliRun run = CliRun.of("bench", "pipeline", "--model", "/nonexistent/egopose-model");
+        assertEquals(1, run.code(), run.text());
+        assertTrue(run.text().contains("/nonexistent/egopose-model does not exist"), run.text());
+        assertTrue(!run.text().contains("synthetic take"), "no takes were generated first: " + run.text());
+    }
+
     private static Set<Path> scratchDirs() throws IOException {
         try (Stream<Path> dirs = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return dirs.filter(d -> d.getFileName().toString().startsWith("egopose-bench-pipeline")).collect(Collectors.toCollection(HashSet::new));

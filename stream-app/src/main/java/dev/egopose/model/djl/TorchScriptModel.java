@@ -62,10 +62,10 @@ public final class TorchScriptModel implements HandPoseModel {
     }
 
     /**
-     * Loads {@code dir/model.json} and the TorchScript file it names, checks that they belong together,
-     * and warms up every batch size.
+     * The card of a model folder, once the folder, its {@code model.json} and the TorchScript file the
+     * card names are there (cheap: for commands to check a folder before they start other work).
      */
-    public static TorchScriptModel load(Path dir, ModelOptions options) {
+    public static ModelCard readCard(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new ModelException("model folder " + dir + " does not exist (expected model.pt and model.json in it)");
         }
@@ -74,10 +74,20 @@ public final class TorchScriptModel implements HandPoseModel {
             throw new ModelException("model folder " + dir + " has no model.json (the card the exporter writes)");
         }
         ModelCard card = ModelCard.read(cardFile);
-        Path modelFile = dir.resolve(card.modelFile());
-        if (!Files.isRegularFile(modelFile)) {
+        if (!Files.isRegularFile(dir.resolve(card.modelFile()))) {
             throw new ModelException("model card " + cardFile + " names " + card.modelFile() + ", which is not in " + dir);
         }
+        return card;
+    }
+
+    /**
+     * Loads {@code dir/model.json} and the TorchScript file it names, checks that they belong together,
+     * and warms up every batch size.
+     */
+    public static TorchScriptModel load(Path dir, ModelOptions options) {
+        ModelCard card = readCard(dir);
+        Path cardFile = dir.resolve("model.json");
+        Path modelFile = dir.resolve(card.modelFile());
         String sha;
         try {
             sha = Sha256.of(modelFile);
