@@ -1,5 +1,8 @@
 package dev.egopose.domain;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 
@@ -20,6 +23,8 @@ public record ImageHeader(Format format, int width, int height, int components) 
     /** The two encodings a frame may carry. */
     public enum Format { JPEG, PNG }
 
+    /** Eight bytes of an array as one long (the order does not matter to a search for a byte value). */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
 
     /** Thrown for bytes that are not a whole, well-formed JPEG or PNG; the message never quotes the bytes. */
@@ -126,10 +131,20 @@ public record ImageHeader(Format format, int width, int height, int components) 
         return new ImageHeader(Format.JPEG, width, height, components);
     }
 
-    /** Index of the first marker after a scan's entropy-coded data (stuffed zeros and restarts belong to the data). */
+    /**
+     * Index of the first marker after a scan's entropy-coded data (stuffed zeros and restarts belong to the data).
+     * Eight bytes at a time while none of them is 0xFF (a long is free of 0xFF bytes exactly when its complement
+     * is free of zero bytes): byte by byte this walk cost half a millisecond per Aria frame with the C1 compiler.
+     */
     private static int skipEntropyCodedData(byte[] b, int from) {
         int i = from;
         while (i + 1 < b.length) {
+            while (i + Long.BYTES <= b.length && !hasZeroByte(~(long) LONGS.get(b, i))) {
+                i += Long.BYTES;
+            }
+            if (i + 1 >= b.length) {
+                break;
+            }
             if ((b[i] & 0xff) == 0xFF) {
                 int next = b[i + 1] & 0xff;
                 if (next != 0x00 && next != 0xFF && (next < 0xD0 || next > 0xD7)) {
@@ -141,6 +156,10 @@ public record ImageHeader(Format format, int width, int height, int components) 
             }
         }
         throw new InvalidImageException("truncated JPEG: scan data runs to the end of " + b.length + " bytes without an end-of-image marker");
+    }
+
+    private static boolean hasZeroByte(long v) {
+        return ((v - 0x0101010101010101L) & ~v & 0x8080808080808080L) != 0;
     }
 
     private static ImageHeader png(byte[] b) {

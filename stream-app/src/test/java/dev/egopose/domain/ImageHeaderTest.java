@@ -211,6 +211,46 @@ class ImageHeaderTest {
         assertRefused(Arrays.copyOf(jpeg, jpeg.length - 2), "without an end-of-image marker");
     }
 
+    /** SOI, SOF0 (8 x 8, one component), a scan with {@code data} as its entropy-coded bytes, then {@code after}. */
+    private static byte[] jpegWithScan(byte[] data, int... after) {
+        byte[] head = jpegOf(0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x08, 0x00, 0x08, 0x01, 0x01, 0x11, 0x00);
+        int scanData = head.length - 3; // jpegOf ends with one data byte and EOI
+        byte[] b = Arrays.copyOf(head, scanData + data.length + after.length);
+        System.arraycopy(data, 0, b, scanData, data.length);
+        for (int i = 0; i < after.length; i++) {
+            b[scanData + data.length + i] = (byte) after[i];
+        }
+        return b;
+    }
+
+    @Test
+    void theScanEndsAtTheFirstRealMarkerWhereverItFallsInAWord() {
+        // entropy-coded data of every length up to 40 bytes, with a stuffed zero, a restart marker and
+        // fill bytes at every offset: the walk must stop at the marker after the data, never before or past it
+        Random random = new Random(5);
+        int[][] inData = {{0xFF, 0x00}, {0xFF, 0xD3}, {0xFF, 0xFF, 0x00}};
+        for (int length = 0; length <= 40; length++) {
+            for (int[] special : inData) {
+                for (int at = 0; at + special.length <= length; at++) {
+                    byte[] data = new byte[length];
+                    for (int i = 0; i < length; i++) {
+                        data[i] = (byte) random.nextInt(0xFF); // 0x00..0xFE
+                    }
+                    for (int i = 0; i < special.length; i++) {
+                        data[at + i] = (byte) special[i];
+                    }
+                    String where = "data of " + length + " bytes, " + Arrays.toString(special) + " at " + at;
+                    assertEquals(jpegHeader(8, 8, 1), ImageHeader.read(jpegWithScan(data, 0xFF, 0xD9)), where);
+                    // a comment right after the scan that claims more than there is: found only if the walk stops at it
+                    ImageHeader.InvalidImageException e = assertThrows(ImageHeader.InvalidImageException.class,
+                            () -> ImageHeader.read(jpegWithScan(data, 0xFF, 0xFE, 0xFF, 0xF0, 0xFF, 0xD9)), where);
+                    assertTrue(e.getMessage().contains("claims 65520 bytes"), where + ": " + e.getMessage());
+                    assertRefused(jpegWithScan(data), "without an end-of-image marker");
+                }
+            }
+        }
+    }
+
     @Test
     void jpegWithGarbageWhereAMarkerShouldBeIsRefused() {
         byte[] jpeg = encode(40, 30, ".jpg", Imgcodecs.IMWRITE_JPEG_QUALITY, 90);
