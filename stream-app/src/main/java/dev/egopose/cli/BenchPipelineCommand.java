@@ -77,7 +77,7 @@ import picocli.CommandLine.Spec;
             "without using the CPU (an accelerator's cost curve): the CPU side's own limit then shows.",
             "--json prints {pipeline_crops_per_s, model_crops_per_s, ratio, mean_batch, model_busy_fraction,",
             "model_ms_per_crop {pipeline, bare}, stage_ms, rounds [{pipeline_crops_per_s, model_crops_per_s, ratio, ...}],",
-            "cpu_ms_per_frame {model, stream_threads, rest, jit}, cpu_utilisation, ...}."
+            "cpu_ms_per_frame {model, stream_threads, rest, jit}, cpu_utilisation, commits, kafka_blocked_fraction, ...}."
         })
 final class BenchPipelineCommand implements Callable<Integer> {
     /** How long the processor may go without emitting a pose before the bench gives up. */
@@ -136,10 +136,15 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
     /** What the processor did, from the poses it emitted and the batches it ran. */
     private record PipelineRun(Batcher.Stats batches, TreeMap<Integer, Long> batchSizes, double modelBusyMs,
-                               String device, String modelId, CpuClock cpu, double windowMs) {
+                               String device, String modelId, CpuClock cpu, KafkaClock kafka, double windowMs) {
         /** The process's CPU time over the pass's wall time and all cores. */
         double cpuUtilisation() {
             return cpu.processMs() / (windowMs * CORES);
+        }
+
+        /** The share of the stream threads' time (from the backlog's write to its last pose) spent blocked on Kafka. */
+        double kafkaBlockedFraction(int streamThreads) {
+            return kafka.blockedMs() / (windowMs * streamThreads);
         }
     }
 
@@ -182,6 +187,33 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
         CpuClock since(CpuClock earlier) {
             return new CpuClock(processMs - earlier.processMs, modelMs - earlier.modelMs, streamMs - earlier.streamMs, jitMs - earlier.jitMs);
+        }
+    }
+
+    /**
+     * The stream threads' commits and the time they spent blocked on Kafka (polls, producer flushes,
+     * transaction calls), summed over threads from Kafka Streams' thread metrics ({@code commit-total},
+     * {@code blocked-time-ns-total}). A thread blocked in a commit crops nothing, so the model may
+     * run dry meanwhile.
+     */
+    private record KafkaClock(double commits, double blockedMs) {
+        static KafkaClock of(KafkaStreams streams) {
+            double commits = 0;
+            double blocked = 0;
+            for (var metric : streams.metrics().entrySet()) {
+                if (metric.getKey().group().equals("stream-thread-metrics") && metric.getValue().metricValue() instanceof Number value) {
+                    switch (metric.getKey().name()) {
+                        case "commit-total" -> commits += value.doubleValue();
+                        case "blocked-time-ns-total" -> blocked += value.doubleValue() / 1e6;
+                        default -> { }
+                    }
+                }
+            }
+            return new KafkaClock(commits, blocked);
+        }
+
+        KafkaClock since(KafkaClock earlier) {
+            return new KafkaClock(commits - earlier.commits, blockedMs - earlier.blockedMs);
         }
     }
 
@@ -398,6 +430,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
             for (int round = 1; round <= rounds; round++) {
                 Batcher.Stats counted = app.batcherStats();
                 CpuClock cpu = CpuClock.now();
+                KafkaClock kafka = KafkaClock.of(app.streams());
                 long windowStart = System.nanoTime();
                 synchronized (sizes) {
                     sizes.clear();
@@ -410,7 +443,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
                 PipelineRun run;
                 synchronized (sizes) {
                     run = new PipelineRun(app.batcherStats().since(counted), new TreeMap<>(sizes), modelNanos.get() / 1e6, app.device(),
-                            model.card().modelId(), CpuClock.now().since(cpu), (System.nanoTime() - windowStart) / 1e6);
+                            model.card().modelId(), CpuClock.now().since(cpu), KafkaClock.of(app.streams()).since(kafka),
+                            (System.nanoTime() - windowStart) / 1e6);
                 }
                 // the bare model again after each pass: on a shared machine its speed drifts within a run
                 System.err.printf("bench pipeline: round %d of %d, the bare model again%n", round, rounds);
@@ -523,12 +557,14 @@ final class BenchPipelineCommand implements Callable<Integer> {
                     .put("stream_threads", round(cpu.streamMs() / posed))
                     .put("rest", round(cpu.restMs() / posed)).put("jit", round(cpu.jitMs() / posed));
             out.put("cpu_utilisation", round(run.cpuUtilisation())).put("cores", CORES);
+            out.put("commits", Math.round(run.kafka().commits())).put("kafka_blocked_fraction", round(run.kafkaBlockedFraction(streamThreads)));
             var all = out.putArray("rounds");
             for (Round r : measured) {
                 all.addObject().put("pipeline_crops_per_s", round(r.pass().cropsPerS())).put("model_crops_per_s", round(r.bare().cropsPerS()))
                         .put("ratio", round3(r.ratio())).put("model_busy_fraction", round(r.modelBusyFraction()))
                         .put("mean_batch", round(r.run().batches().meanBatch()))
                         .put("cpu_utilisation", round(r.run().cpuUtilisation()))
+                        .put("kafka_blocked_fraction", round(r.run().kafkaBlockedFraction(streamThreads)))
                         .put("cpu_ms_per_frame", round(r.run().cpu().processMs() / r.pass().frames()))
                         .put("jit_ms_per_frame", round(r.run().cpu().jitMs() / r.pass().frames()));
             }
@@ -548,6 +584,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
                             + " %.0f%% of %d cores%n",
                     cpu.processMs() / posed, cpu.modelMs() / posed, cpu.streamMs() / posed, cpu.restMs() / posed,
                     cpu.jitMs() / posed, 100 * run.cpuUtilisation(), CORES);
+            System.out.printf("stream threads: %d commits, %.0f%% of their time blocked on Kafka (polls, flushes, transactions)%n",
+                    Math.round(run.kafka().commits()), 100 * run.kafkaBlockedFraction(streamThreads));
             System.out.printf("ratios by round: %s%n", String.join(", ", measured.stream().map(r -> String.format("%.3f", r.ratio())).toList()));
         }
     }

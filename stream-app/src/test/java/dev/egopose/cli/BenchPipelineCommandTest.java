@@ -66,6 +66,11 @@ class BenchPipelineCommandTest {
         assertTrue(cpu.get("stream_threads").asDouble() > 0 && cpu.get("stream_threads").asDouble() <= process, report.toString());
         assertTrue(cpu.get("model").asDouble() < 1, "the simulated model sleeps: " + report);
         assertTrue(report.get("cpu_utilisation").asDouble() > 0 && report.get("cpu_utilisation").asDouble() <= 1.05, report.toString());
+        // exactly-once commits happen during the pass (every 100 ms per thread), and time blocked on Kafka is a share of the threads' time
+        assertTrue(report.get("commits").asInt() > 0, report.toString());
+        double blocked = report.get("kafka_blocked_fraction").asDouble();
+        assertTrue(blocked > 0 && blocked <= 1, report.toString());
+        rounds.forEach(r -> assertTrue(r.has("kafka_blocked_fraction"), r.toString()));
         // a 60 ms call whatever its size: per crop, 60 ms over the mean batch, in the pipeline and bare alike
         JsonNode perCrop = report.get("model_ms_per_crop");
         assertEquals(60 / report.get("mean_batch").asDouble(), perCrop.get("pipeline").asDouble(), 6, report.toString());
