@@ -148,7 +148,6 @@ final class BenchPipelineCommand implements Callable<Integer> {
         }
     }
 
-
     /**
      * CPU time in ms: the whole process's, its model-call threads', its stream threads', and the JIT
      * compilers' (HotSpot's compile time; the rest of the process is the embedded broker, the bench's
@@ -259,6 +258,11 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
         double modelBusyFraction() {
             return run.modelBusyMs() / pass.wallMs();
+        }
+
+        /** {@code ms} of the pass per frame it posed. */
+        double perFrame(double ms) {
+            return ms / pass.frames();
         }
     }
 
@@ -525,7 +529,6 @@ final class BenchPipelineCommand implements Callable<Integer> {
         BareRun bare = median.bare();
         double pipelineMsPerCrop = run.modelBusyMs() / Math.max(1, run.batches().crops());
         CpuClock cpu = run.cpu();
-        int posed = pass.frames();
         if (json) {
             ObjectNode out = new ObjectMapper().createObjectNode();
             out.put("model", run.modelId()).put("device", run.device());
@@ -553,9 +556,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
                     .put("batch_wait", round(run.batches().meanQueueWaitMs()));
             // from the write of the pass's backlog to its last pose
             var cpuPerFrame = out.putObject("cpu_ms_per_frame");
-            cpuPerFrame.put("process", round(cpu.processMs() / posed)).put("model", round(cpu.modelMs() / posed))
-                    .put("stream_threads", round(cpu.streamMs() / posed))
-                    .put("rest", round(cpu.restMs() / posed)).put("jit", round(cpu.jitMs() / posed));
+            cpuPerFrame.put("process", round(median.perFrame(cpu.processMs()))).put("model", round(median.perFrame(cpu.modelMs())))
+                    .put("stream_threads", round(median.perFrame(cpu.streamMs())))
+                    .put("rest", round(median.perFrame(cpu.restMs()))).put("jit", round(median.perFrame(cpu.jitMs())));
             out.put("cpu_utilisation", round(run.cpuUtilisation())).put("cores", CORES);
             out.put("commits", Math.round(run.kafka().commits())).put("kafka_blocked_fraction", round(run.kafkaBlockedFraction(streamThreads)));
             var all = out.putArray("rounds");
@@ -565,8 +568,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
                         .put("mean_batch", round(r.run().batches().meanBatch()))
                         .put("cpu_utilisation", round(r.run().cpuUtilisation()))
                         .put("kafka_blocked_fraction", round(r.run().kafkaBlockedFraction(streamThreads)))
-                        .put("cpu_ms_per_frame", round(r.run().cpu().processMs() / r.pass().frames()))
-                        .put("jit_ms_per_frame", round(r.run().cpu().jitMs() / r.pass().frames()));
+                        .put("cpu_ms_per_frame", round(r.perFrame(r.run().cpu().processMs())))
+                        .put("jit_ms_per_frame", round(r.perFrame(r.run().cpu().jitMs())));
             }
             System.out.println(out.toPrettyString());
         } else {
@@ -582,8 +585,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
                     pass.decodeMs(), pass.cropMs(), pass.modelMs(), run.batches().meanQueueWaitMs());
             System.out.printf("CPU per frame: %.1f ms in all (model threads %.1f, stream threads %.1f, the rest %.1f of which JIT %.1f);"
                             + " %.0f%% of %d cores%n",
-                    cpu.processMs() / posed, cpu.modelMs() / posed, cpu.streamMs() / posed, cpu.restMs() / posed,
-                    cpu.jitMs() / posed, 100 * run.cpuUtilisation(), CORES);
+                    median.perFrame(cpu.processMs()), median.perFrame(cpu.modelMs()), median.perFrame(cpu.streamMs()),
+                    median.perFrame(cpu.restMs()), median.perFrame(cpu.jitMs()), 100 * run.cpuUtilisation(), CORES);
             System.out.printf("stream threads: %d commits, %.0f%% of their time blocked on Kafka (polls, flushes, transactions)%n",
                     Math.round(run.kafka().commits()), 100 * run.kafkaBlockedFraction(streamThreads));
             System.out.printf("ratios by round: %s%n", String.join(", ", measured.stream().map(r -> String.format("%.3f", r.ratio())).toList()));
